@@ -1,0 +1,396 @@
+//! The plaintext inside a vault file: a versioned JSON document of entries, and the
+//! operations that change it (add, edit, remove), each stamped with who and when.
+
+use crate::entry::{Entry, Tombstone};
+use crate::error::{Result, VaultError};
+use crate::provider;
+use crate::secret::Secret;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::io::Write;
+use zeroize::Zeroizing;
+
+/// The `format` field of every Keyward vault document.
+pub const FORMAT_NAME: &str = "keyward-vault";
+/// The newest document version this Keyward reads and writes.
+pub const FORMAT_VERSION: u64 = 1;
+/// The scrypt work factor (log2 N) new passphrase vaults are written with.
+pub const DEFAULT_WORK_FACTOR: u8 = 18;
+
+/// The decrypted content of a vault file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Document {
+    pub format: String,
+    pub version: u64,
+    /// Random id of this vault, the same in every copy of it.
+    pub vault_id: String,
+    pub created_at: DateTime<Utc>,
+    #[serde(default)]
+    pub settings: Settings,
+    /// Live entries, in the order they were added.
+    #[serde(default)]
+    pub entries: Vec<Entry>,
+    /// Deleted entries' ids, kept so that copies of the vault merge deletions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tombstones: Vec<Tombstone>,
+    /// Fields written by a newer Keyward: kept as they are and written back.
+    #[serde(flatten)]
+    pub unknown: Map<String, Value>,
+}
+
+/// Settings stored inside the vault (shared by every device that opens it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Settings {
+    /// scrypt work factor used when this passphrase vault is written.
+    pub scrypt_work_factor: u8,
+    #[serde(flatten)]
+    pub unknown: Map<String, Value>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { scrypt_work_factor: DEFAULT_WORK_FACTOR, unknown: Map::new() }
+    }
+}
+
+/// Optional metadata for adding or editing an entry. `None` leaves a field as it is;
+/// for editing, `Some("")` clears an optional text field.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EntryFields {
+    pub provider: Option<String>,
+    pub base_url: Option<String>,
+    pub organization: Option<String>,
+    pub project: Option<String>,
+    pub environment: Option<String>,
+    pub tags: Option<Vec<String>>,
+    pub notes: Option<String>,
+    pub env_var: Option<String>,
+    pub expires_on: Option<NaiveDate>,
+    pub rotation_days: Option<u32>,
+}
+
+/// Who changes the document, and when (passed in so that changes are reproducible).
+#[derive(Debug, Clone)]
+pub struct Change<'a> {
+    pub now: DateTime<Utc>,
+    pub actor: &'a str,
+}
+
+#[derive(Deserialize)]
+struct Header {
+    format: Option<String>,
+    version: Option<u64>,
+}
+
+impl Document {
+    /// A new, empty vault document.
+    pub fn new(now: DateTime<Utc>) -> Self {
+        Document {
+            format: FORMAT_NAME.to_string(),
+            version: FORMAT_VERSION,
+            vault_id: uuid::Uuid::new_v4().to_string(),
+            created_at: now,
+            settings: Settings::default(),
+            entries: Vec::new(),
+            tombstones: Vec::new(),
+            unknown: Map::new(),
+        }
+    }
+
+    /// Parses decrypted vault JSON. Checks format name and version before anything else,
+    /// so that a newer vault is refused with [`VaultError::NewerVersion`].
+    pub fn from_json(bytes: &[u8]) -> std::result::Result<Self, FormatError> {
+        let header: Header = serde_json::from_slice(bytes).map_err(|e| FormatError::NotJson(e.to_string()))?;
+        match header.format.as_deref() {
+            Some(FORMAT_NAME) => {}
+            Some(other) => return Err(FormatError::WrongFormat(format!("its format is \"{}\"", truncate(other)))),
+            None => return Err(FormatError::WrongFormat("it has no \"format\" field".into())),
+        }
+        let version = header.version.ok_or_else(|| FormatError::WrongFormat("it has no \"version\" field".into()))?;
+        if version > FORMAT_VERSION {
+            return Err(FormatError::Newer(version));
+        }
+        let doc: Document = serde_json::from_slice(bytes).map_err(|e| FormatError::Invalid(e.to_string()))?;
+        doc.validate()?;
+        Ok(doc)
+    }
+
+    fn validate(&self) -> std::result::Result<(), FormatError> {
+        let mut ids = std::collections::HashSet::with_capacity(self.entries.len());
+        for e in &self.entries {
+            if !ids.insert(e.id.as_str()) {
+                return Err(FormatError::Invalid(format!("two entries share the id {}", truncate(&e.id))));
+            }
+        }
+        Ok(())
+    }
+
+    /// Serializes to pretty JSON (readable after `age -d`) in a buffer that is wiped on drop.
+    /// The buffer is sized exactly first, so no partial copy is left behind by reallocation.
+    pub fn to_json(&self) -> Zeroizing<Vec<u8>> {
+        let mut counter = ByteCounter(0);
+        serde_json::to_writer_pretty(&mut counter, self).expect("a document always serializes");
+        let mut out = Zeroizing::new(Vec::with_capacity(counter.0));
+        serde_json::to_writer_pretty(&mut *out, self).expect("a document always serializes");
+        out
+    }
+
+    /// The live entry called `name`.
+    pub fn get(&self, name: &str) -> Result<&Entry> {
+        self.entries.iter().find(|e| e.name == name).ok_or_else(|| VaultError::NoSuchEntry(name.to_string()))
+    }
+
+    fn position(&self, name: &str) -> Result<usize> {
+        self.entries.iter().position(|e| e.name == name).ok_or_else(|| VaultError::NoSuchEntry(name.to_string()))
+    }
+
+    /// Adds a new entry. The provider is detected from the key when not given.
+    pub fn add(&mut self, name: &str, secret: Secret, fields: EntryFields, change: &Change) -> Result<&Entry> {
+        let name = check_name(name)?;
+        if secret.expose().trim().is_empty() {
+            return Err(VaultError::Invalid("The key is empty.".into()));
+        }
+        if self.entries.iter().any(|e| e.name == name) {
+            return Err(VaultError::DuplicateName(name));
+        }
+        let provider = provider::detect_id(secret.expose()).to_string();
+        let mut entry = Entry {
+            id: uuid::Uuid::new_v4().to_string(),
+            name,
+            provider,
+            secret,
+            base_url: None,
+            organization: None,
+            project: None,
+            environment: None,
+            tags: Vec::new(),
+            notes: None,
+            env_var: String::new(),
+            created_at: change.now,
+            updated_at: change.now,
+            updated_by: change.actor.to_string(),
+            expires_on: None,
+            rotation_days: None,
+            last_check: None,
+            history: Vec::new(),
+            unknown: Map::new(),
+        };
+        apply_fields(&mut entry, fields)?;
+        if entry.env_var.is_empty() {
+            entry.env_var = provider::default_env_var(&entry.provider, &entry.name);
+        }
+        self.entries.push(entry);
+        Ok(self.entries.last().expect("just pushed"))
+    }
+
+    /// Changes an entry: rename, new secret (the old one goes into its history), metadata.
+    pub fn edit(
+        &mut self,
+        name: &str,
+        new_name: Option<&str>,
+        secret: Option<Secret>,
+        fields: EntryFields,
+        change: &Change,
+    ) -> Result<&Entry> {
+        let index = self.position(name)?;
+        if let Some(new_name) = new_name {
+            let new_name = check_name(new_name)?;
+            if new_name != name && self.entries.iter().any(|e| e.name == new_name) {
+                return Err(VaultError::DuplicateName(new_name));
+            }
+            self.entries[index].name = new_name;
+        }
+        let entry = &mut self.entries[index];
+        if let Some(secret) = secret {
+            if secret.expose().trim().is_empty() {
+                return Err(VaultError::Invalid("The key is empty.".into()));
+            }
+            entry.replace_secret(secret, change.now, change.actor);
+        }
+        apply_fields(entry, fields)?;
+        entry.touch(change.now, change.actor);
+        Ok(&self.entries[index])
+    }
+
+    /// Deletes an entry, leaving a tombstone so that other copies learn of the deletion.
+    pub fn remove(&mut self, name: &str, change: &Change) -> Result<Entry> {
+        let index = self.position(name)?;
+        let entry = self.entries.remove(index);
+        // An entry edited after an earlier deletion (in another copy) can be deleted again.
+        self.tombstones.retain(|t| t.id != entry.id);
+        self.tombstones.push(Tombstone {
+            id: entry.id.clone(),
+            deleted_at: change.now,
+            deleted_by: change.actor.to_string(),
+        });
+        Ok(entry)
+    }
+}
+
+/// Why decrypted bytes are not a usable vault document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormatError {
+    NotJson(String),
+    WrongFormat(String),
+    Newer(u64),
+    Invalid(String),
+}
+
+fn truncate(s: &str) -> String {
+    s.chars().take(40).collect()
+}
+
+fn check_name(name: &str) -> Result<String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(VaultError::Invalid("A key needs a name.".into()));
+    }
+    if name.chars().any(char::is_control) {
+        return Err(VaultError::Invalid("A key's name cannot contain control characters.".into()));
+    }
+    if name.chars().count() > 200 {
+        return Err(VaultError::Invalid("A key's name can be at most 200 characters long.".into()));
+    }
+    Ok(name.to_string())
+}
+
+/// `Some("")` → `None` (cleared), `Some(text)` → trimmed text.
+fn optional_text(value: String) -> Option<String> {
+    let value = value.trim();
+    (!value.is_empty()).then(|| value.to_string())
+}
+
+fn apply_fields(entry: &mut Entry, fields: EntryFields) -> Result<()> {
+    if let Some(p) = fields.provider {
+        let p = p.trim().to_ascii_lowercase();
+        if p != provider::OTHER && provider::by_id(&p).is_none() {
+            let known: Vec<&str> = provider::PROVIDERS.iter().map(|p| p.id).collect();
+            return Err(VaultError::Invalid(format!(
+                "Unknown provider \"{}\". Known providers: {}, other.",
+                truncate(&p),
+                known.join(", ")
+            )));
+        }
+        entry.provider = p;
+    }
+    if let Some(url) = fields.base_url {
+        let url = optional_text(url);
+        if let Some(u) = &url
+            && !(u.starts_with("https://") || u.starts_with("http://"))
+        {
+            return Err(VaultError::Invalid("The base URL must start with https:// or http://.".into()));
+        }
+        entry.base_url = url;
+    }
+    if let Some(v) = fields.organization {
+        entry.organization = optional_text(v);
+    }
+    if let Some(v) = fields.project {
+        entry.project = optional_text(v);
+    }
+    if let Some(v) = fields.environment {
+        entry.environment = optional_text(v);
+    }
+    if let Some(tags) = fields.tags {
+        let mut tags: Vec<String> = tags.into_iter().filter_map(optional_text).collect();
+        tags.sort();
+        tags.dedup();
+        entry.tags = tags;
+    }
+    if let Some(v) = fields.notes {
+        entry.notes = optional_text(v);
+    }
+    if let Some(var) = fields.env_var {
+        let var = var.trim().to_string();
+        if !provider::is_valid_env_var(&var) {
+            return Err(VaultError::Invalid(format!(
+                "\"{}\" is not a valid environment variable name (letters, digits and _, not starting with a digit).",
+                truncate(&var)
+            )));
+        }
+        entry.env_var = var;
+    }
+    if let Some(d) = fields.expires_on {
+        entry.expires_on = Some(d);
+    }
+    if let Some(days) = fields.rotation_days {
+        entry.rotation_days = (days > 0).then_some(days);
+    }
+    Ok(())
+}
+
+struct ByteCounter(usize);
+
+impl Write for ByteCounter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len();
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change() -> Change<'static> {
+        Change { now: Utc::now(), actor: "tester" }
+    }
+
+    #[test]
+    fn add_detects_provider_and_env_var_and_refuses_duplicates() {
+        let mut doc = Document::new(Utc::now());
+        let e = doc.add("dev", Secret::from("sk-ant-api03-abc"), EntryFields::default(), &change()).unwrap();
+        assert_eq!(e.provider, "anthropic");
+        assert_eq!(e.env_var, "ANTHROPIC_API_KEY");
+        let err = doc.add(" dev ", Secret::from("x"), EntryFields::default(), &change()).unwrap_err();
+        assert!(matches!(err, VaultError::DuplicateName(n) if n == "dev"));
+        assert!(doc.add("", Secret::from("x"), EntryFields::default(), &change()).is_err());
+        assert!(doc.add("empty", Secret::from("  "), EntryFields::default(), &change()).is_err());
+    }
+
+    #[test]
+    fn edit_moves_old_secret_to_history_and_remove_leaves_tombstone() {
+        let mut doc = Document::new(Utc::now());
+        doc.add("k", Secret::from("one"), EntryFields::default(), &change()).unwrap();
+        let e = doc.edit("k", Some("k2"), Some(Secret::from("two")), EntryFields::default(), &change()).unwrap();
+        assert_eq!(e.secret.expose(), "two");
+        assert_eq!(e.history.len(), 1);
+        assert_eq!(e.history[0].secret.expose(), "one");
+        let id = e.id.clone();
+        doc.remove("k2", &change()).unwrap();
+        assert!(doc.entries.is_empty());
+        assert_eq!(doc.tombstones[0].id, id);
+        assert!(matches!(doc.remove("k2", &change()), Err(VaultError::NoSuchEntry(_))));
+    }
+
+    #[test]
+    fn unknown_fields_survive_a_round_trip() {
+        let mut doc = Document::new(Utc::now());
+        doc.add("k", Secret::from("v"), EntryFields::default(), &change()).unwrap();
+        let mut json: Value = serde_json::from_slice(&doc.to_json()).unwrap();
+        json["future_top"] = Value::from(1);
+        json["entries"][0]["future_entry"] = serde_json::json!({"a": [1, 2]});
+        json["settings"]["future_setting"] = Value::from("x");
+        let parsed = Document::from_json(&serde_json::to_vec(&json).unwrap()).unwrap();
+        let again: Value = serde_json::from_slice(&parsed.to_json()).unwrap();
+        assert_eq!(again, json);
+    }
+
+    #[test]
+    fn newer_and_foreign_documents_are_refused() {
+        assert_eq!(
+            Document::from_json(br#"{"format":"keyward-vault","version":2,"x":[]}"#),
+            Err(FormatError::Newer(2))
+        );
+        assert!(matches!(Document::from_json(br#"{"format":"other","version":1}"#), Err(FormatError::WrongFormat(_))));
+        assert!(matches!(Document::from_json(b"not json"), Err(FormatError::NotJson(_))));
+        assert!(matches!(
+            Document::from_json(br#"{"format":"keyward-vault","version":1}"#),
+            Err(FormatError::Invalid(_))
+        ));
+    }
+}

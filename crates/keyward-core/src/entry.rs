@@ -1,0 +1,121 @@
+//! One named key and its metadata, the record of replaced values, and deletion tombstones.
+
+use crate::secret::Secret;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// A named API key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    /// Stable id (a UUID); names can change, ids never do.
+    pub id: String,
+    /// Unique within a vault.
+    pub name: String,
+    /// Provider id (see [`crate::provider`]), `other` when unknown.
+    pub provider: String,
+    pub secret: Secret,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project: Option<String>,
+    /// `development`, `production`, … (free text).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub environment: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+    /// The environment variable to use for this key (`OPENAI_API_KEY`).
+    pub env_var: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Who made the last change (a member name, or user@host).
+    #[serde(default)]
+    pub updated_by: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_on: Option<NaiveDate>,
+    /// Rotate every this many days.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rotation_days: Option<u32>,
+    /// The last key check's result (written by the key-check engine).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_check: Option<LastCheck>,
+    /// Secret values this entry held before, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<HistoryItem>,
+    /// Fields written by a newer Keyward: kept as they are and written back.
+    #[serde(flatten)]
+    pub unknown: Map<String, Value>,
+}
+
+/// A secret value an entry held before it was replaced.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryItem {
+    pub secret: Secret,
+    pub replaced_at: DateTime<Utc>,
+    #[serde(default)]
+    pub replaced_by: String,
+}
+
+/// The outcome of the last key check. Holds no secret.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LastCheck {
+    /// One word from the key-check vocabulary (`valid`, `invalid`, …).
+    pub status: String,
+    pub checked_at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_status: Option<u16>,
+    #[serde(flatten)]
+    pub unknown: Map<String, Value>,
+}
+
+/// Marks a deleted entry so that copies of the vault can merge the deletion.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tombstone {
+    pub id: String,
+    pub deleted_at: DateTime<Utc>,
+    #[serde(default)]
+    pub deleted_by: String,
+}
+
+impl Entry {
+    /// Replaces the secret, moving the old value into the history.
+    /// Does nothing to the history when the value is unchanged.
+    pub fn replace_secret(&mut self, secret: Secret, now: DateTime<Utc>, actor: &str) {
+        if secret == self.secret {
+            return;
+        }
+        let old = std::mem::replace(&mut self.secret, secret);
+        self.history.push(HistoryItem { secret: old, replaced_at: now, replaced_by: actor.to_string() });
+        self.tidy_history();
+    }
+
+    /// Keeps the history in order (oldest first) with one record per value, the latest, and
+    /// without the current value (restoring an old value takes it out of the history).
+    pub fn tidy_history(&mut self) {
+        let key = |h: &HistoryItem| (h.replaced_at, h.replaced_by.clone());
+        self.history.sort_by(|p, q| (key(p), &p.secret).cmp(&(key(q), &q.secret)));
+        let mut latest: std::collections::BTreeMap<&Secret, usize> = Default::default();
+        for (i, h) in self.history.iter().enumerate() {
+            latest.insert(&h.secret, i);
+        }
+        let keep: std::collections::BTreeSet<usize> =
+            latest.iter().filter(|(s, _)| **s != &self.secret).map(|(_, i)| *i).collect();
+        let mut i = 0;
+        self.history.retain(|_| {
+            i += 1;
+            keep.contains(&(i - 1))
+        });
+    }
+
+    /// Marks the entry as changed by `actor` at `now`.
+    pub fn touch(&mut self, now: DateTime<Utc>, actor: &str) {
+        self.updated_at = now;
+        self.updated_by = actor.to_string();
+    }
+}

@@ -1,0 +1,22 @@
+//! keyward-core: the vault format, its encryption, safe storage and merging of named API
+//! keys. No GUI and no terminal: the CLI and the desktop app are thin clients of this crate.
+
+pub mod atomic_file;
+pub mod crypto;
+pub mod document;
+pub mod entry;
+pub mod error;
+pub mod lock;
+pub mod merge;
+pub mod provider;
+pub mod search;
+pub mod secret;
+pub mod vault;
+
+pub use age::secrecy::{ExposeSecret, SecretString};
+pub use crypto::Unlock;
+pub use document::{Change, Document, EntryFields};
+pub use entry::Entry;
+pub use error::{Result, VaultError};
+pub use secret::Secret;
+pub use vault::{SaveReport, Vault};

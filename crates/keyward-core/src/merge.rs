@@ -1,0 +1,136 @@
+//! Merging two copies of the same vault, entry by entry, with nothing saved ever lost.
+//!
+//! The merge is a join: the result does not depend on the order of the copies, and merging
+//! a copy in twice changes nothing. Rules:
+//! - an entry is matched by id; the newer change wins (ties broken by a fixed order), and the
+//!   losing copy's secret value goes into the winner's history;
+//! - histories are united (one record per value: the latest; never the current value);
+//! - a deletion (tombstone) wins over changes made before it, and loses to changes after it;
+//! - two different entries that ended up with the same name are both kept, the later one
+//!   renamed `NAME (2)`.
+
+use crate::document::Document;
+use crate::entry::{Entry, HistoryItem, Tombstone};
+use serde_json::{Map, Value};
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, HashSet};
+
+/// Merges two copies of one vault (same `vault_id`; the caller checks).
+pub fn merge(a: &Document, b: &Document) -> Document {
+    let tombstones = merge_tombstones(&a.tombstones, &b.tombstones);
+    let deleted_at: BTreeMap<&str, &Tombstone> = tombstones.iter().map(|t| (t.id.as_str(), t)).collect();
+
+    let mut by_id: BTreeMap<&str, Entry> = BTreeMap::new();
+    for entry in a.entries.iter().chain(&b.entries) {
+        let merged = match by_id.remove(entry.id.as_str()) {
+            None => entry.clone(),
+            Some(existing) => merge_entry(&existing, entry),
+        };
+        by_id.insert(entry.id.as_str(), merged);
+    }
+    let mut entries: Vec<Entry> = by_id
+        .into_values()
+        .filter(|e| deleted_at.get(e.id.as_str()).is_none_or(|t| e.updated_at > t.deleted_at))
+        .collect();
+    entries.sort_by(|x, y| (x.created_at, &x.id).cmp(&(y.created_at, &y.id)));
+    make_names_unique(&mut entries);
+
+    let mut settings = a.settings.clone();
+    settings.scrypt_work_factor = a.settings.scrypt_work_factor.max(b.settings.scrypt_work_factor);
+    settings.unknown = merge_maps(&a.settings.unknown, &b.settings.unknown);
+
+    Document {
+        format: a.format.clone(),
+        version: a.version.max(b.version),
+        vault_id: a.vault_id.clone(),
+        created_at: a.created_at.min(b.created_at),
+        settings,
+        entries,
+        tombstones,
+        unknown: merge_maps(&a.unknown, &b.unknown),
+    }
+}
+
+/// The fixed order that decides which of two versions of an entry wins: the later change,
+/// then the actor's name, then the value, then the metadata. Never `Equal` for different entries.
+fn version_order(x: &Entry, y: &Entry) -> Ordering {
+    (x.updated_at, &x.updated_by, &x.secret)
+        .cmp(&(y.updated_at, &y.updated_by, &y.secret))
+        .then_with(|| metadata_json(x).cmp(&metadata_json(y)))
+}
+
+/// The entry as JSON without its secret or history, for tie-breaking only.
+fn metadata_json(e: &Entry) -> Vec<u8> {
+    let mut m = e.clone();
+    m.secret = crate::secret::Secret::new(String::new());
+    m.history.clear();
+    serde_json::to_vec(&m).expect("an entry always serializes")
+}
+
+fn merge_entry(x: &Entry, y: &Entry) -> Entry {
+    if x == y {
+        return x.clone();
+    }
+    let (winner, loser) = if version_order(x, y) == Ordering::Less { (y, x) } else { (x, y) };
+    let mut merged = winner.clone();
+    merged.history.extend(loser.history.iter().cloned());
+    merged.history.push(HistoryItem {
+        secret: loser.secret.clone(),
+        replaced_at: loser.updated_at,
+        replaced_by: loser.updated_by.clone(),
+    });
+    merged.tidy_history();
+    merged
+}
+
+fn merge_tombstones(a: &[Tombstone], b: &[Tombstone]) -> Vec<Tombstone> {
+    let mut by_id: BTreeMap<&str, &Tombstone> = BTreeMap::new();
+    for t in a.iter().chain(b) {
+        let keep = match by_id.get(t.id.as_str()) {
+            Some(old) => (t.deleted_at, &t.deleted_by) > (old.deleted_at, &old.deleted_by),
+            None => true,
+        };
+        if keep {
+            by_id.insert(t.id.as_str(), t);
+        }
+    }
+    by_id.into_values().cloned().collect()
+}
+
+/// Gives every entry a unique name: among entries sharing a name, the earliest created keeps
+/// it and the others become `NAME (2)`, `NAME (3)`, … (skipping names already taken).
+fn make_names_unique(entries: &mut [Entry]) {
+    let mut taken: HashSet<String> = HashSet::with_capacity(entries.len());
+    let mut clashes = Vec::new();
+    // `entries` is sorted by (created_at, id), so the first holder of a name keeps it.
+    for (i, e) in entries.iter().enumerate() {
+        if !taken.insert(e.name.clone()) {
+            clashes.push(i);
+        }
+    }
+    for i in clashes {
+        let base = entries[i].name.clone();
+        let mut n = 2;
+        while taken.contains(&format!("{base} ({n})")) {
+            n += 1;
+        }
+        let name = format!("{base} ({n})");
+        taken.insert(name.clone());
+        entries[i].name = name;
+    }
+}
+
+/// Unites two maps of unknown fields; where both hold different values for a key, the one
+/// that sorts last as JSON text is kept (an arbitrary but fixed choice).
+fn merge_maps(a: &Map<String, Value>, b: &Map<String, Value>) -> Map<String, Value> {
+    let mut out = a.clone();
+    for (k, vb) in b {
+        match out.get(k) {
+            Some(va) if va.to_string() >= vb.to_string() => {}
+            _ => {
+                out.insert(k.clone(), vb.clone());
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,152 @@
+//! Which service a key belongs to: the provider table and detection by key prefix.
+//!
+//! Detection never rejects a key for its length: provider key lengths change over time.
+
+/// What Keyward knows about one provider.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Provider {
+    /// Stable id stored in vault files (`openai`, `anthropic`, …).
+    pub id: &'static str,
+    pub display_name: &'static str,
+    /// Key prefixes that identify this provider, most specific first.
+    pub prefixes: &'static [&'static str],
+    /// The environment variable its official SDKs read.
+    pub env_var: &'static str,
+}
+
+/// The id used when a key's provider is unknown.
+pub const OTHER: &str = "other";
+
+/// The known providers. Order matters for detection: longer, more specific prefixes first
+/// (`sk-ant-` and `sk-or-v1-` before OpenAI's `sk-`).
+pub const PROVIDERS: &[Provider] = &[
+    Provider { id: "anthropic", display_name: "Anthropic", prefixes: &["sk-ant-"], env_var: "ANTHROPIC_API_KEY" },
+    Provider {
+        id: "openrouter",
+        display_name: "OpenRouter",
+        prefixes: &["sk-or-v1-", "sk-or-"],
+        env_var: "OPENROUTER_API_KEY",
+    },
+    Provider {
+        id: "openai",
+        display_name: "OpenAI",
+        prefixes: &["sk-proj-", "sk-svcacct-", "sk-admin-"],
+        env_var: "OPENAI_API_KEY",
+    },
+    Provider { id: "gemini", display_name: "Google Gemini", prefixes: &["AIza"], env_var: "GEMINI_API_KEY" },
+    Provider { id: "groq", display_name: "Groq", prefixes: &["gsk_"], env_var: "GROQ_API_KEY" },
+    Provider { id: "xai", display_name: "xAI", prefixes: &["xai-"], env_var: "XAI_API_KEY" },
+    Provider { id: "huggingface", display_name: "Hugging Face", prefixes: &["hf_"], env_var: "HF_TOKEN" },
+    Provider { id: "perplexity", display_name: "Perplexity", prefixes: &["pplx-"], env_var: "PERPLEXITY_API_KEY" },
+    Provider { id: "deepseek", display_name: "DeepSeek", prefixes: &[], env_var: "DEEPSEEK_API_KEY" },
+    Provider { id: "mistral", display_name: "Mistral", prefixes: &[], env_var: "MISTRAL_API_KEY" },
+    Provider { id: "together", display_name: "Together AI", prefixes: &[], env_var: "TOGETHER_API_KEY" },
+    Provider { id: "cohere", display_name: "Cohere", prefixes: &[], env_var: "CO_API_KEY" },
+    Provider { id: "azure-openai", display_name: "Azure OpenAI", prefixes: &[], env_var: "AZURE_OPENAI_API_KEY" },
+    Provider { id: "openai-compatible", display_name: "OpenAI-compatible", prefixes: &[], env_var: "OPENAI_API_KEY" },
+];
+
+/// OpenAI's legacy keys are `sk-…` with this marker (base64 of "OpenAI") in the middle.
+const OPENAI_LEGACY_MARKER: &str = "T3BlbkFJ";
+
+/// Looks a provider up by id (case-insensitive).
+pub fn by_id(id: &str) -> Option<&'static Provider> {
+    PROVIDERS.iter().find(|p| p.id.eq_ignore_ascii_case(id))
+}
+
+/// Detects the provider from a key's prefix; `None` when no rule matches.
+pub fn detect(key: &str) -> Option<&'static Provider> {
+    let key = key.trim();
+    if let Some(p) = PROVIDERS.iter().find(|p| p.prefixes.iter().any(|pre| key.starts_with(pre))) {
+        return Some(p);
+    }
+    if key.starts_with("sk-") && key.contains(OPENAI_LEGACY_MARKER) {
+        return by_id("openai");
+    }
+    None
+}
+
+/// The detected provider id, or [`OTHER`].
+pub fn detect_id(key: &str) -> &'static str {
+    detect(key).map_or(OTHER, |p| p.id)
+}
+
+/// How many leading characters of a key are a public, well-known prefix (safe to show).
+pub fn visible_prefix_len(key: &str) -> usize {
+    PROVIDERS
+        .iter()
+        .flat_map(|p| p.prefixes.iter())
+        .filter(|pre| key.starts_with(**pre))
+        .map(|pre| pre.len())
+        .max()
+        .unwrap_or(if key.starts_with("sk-") { 3 } else { 0 })
+}
+
+/// The environment variable name for a provider id; for unknown providers, one derived from
+/// the entry name (`my key` → `MY_KEY`).
+pub fn default_env_var(provider_id: &str, entry_name: &str) -> String {
+    match by_id(provider_id) {
+        Some(p) => p.env_var.to_string(),
+        None => env_var_from_name(entry_name),
+    }
+}
+
+/// `my-key.dev` → `MY_KEY_DEV`; a name starting with a digit gets a leading `_`.
+pub fn env_var_from_name(name: &str) -> String {
+    let mut out: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' }).collect();
+    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert(0, '_');
+    }
+    out
+}
+
+/// Whether `name` is a usable environment-variable name.
+pub fn is_valid_env_var(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c == '_' || c.is_ascii_alphabetic())
+        && chars.all(|c| c == '_' || c.is_ascii_alphanumeric())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_each_documented_prefix() {
+        let cases = [
+            ("sk-proj-abc123", "openai"),
+            ("sk-svcacct-abc", "openai"),
+            ("sk-admin-abc", "openai"),
+            ("sk-abcdefghij1234567890T3BlbkFJabcdefghij1234567890", "openai"),
+            ("sk-ant-api03-xyz", "anthropic"),
+            ("AIzaSyD-abc", "gemini"),
+            ("gsk_abc", "groq"),
+            ("sk-or-v1-0123abcd", "openrouter"),
+            ("xai-abc", "xai"),
+            ("hf_abc", "huggingface"),
+            ("pplx-abc", "perplexity"),
+        ];
+        for (key, id) in cases {
+            assert_eq!(detect_id(key), id, "{key}");
+        }
+    }
+
+    #[test]
+    fn unknown_and_ambiguous_keys_are_other_and_length_never_matters() {
+        assert_eq!(detect_id("sk-0123456789abcdef0123456789abcdef"), OTHER);
+        assert_eq!(detect_id("random"), OTHER);
+        assert_eq!(detect_id("sk-proj-x"), "openai");
+        assert_eq!(detect_id(&format!("sk-proj-{}", "a".repeat(500))), "openai");
+    }
+
+    #[test]
+    fn env_vars() {
+        assert_eq!(default_env_var("openai", "x"), "OPENAI_API_KEY");
+        assert_eq!(default_env_var(OTHER, "my key.dev"), "MY_KEY_DEV");
+        assert_eq!(env_var_from_name("1st"), "_1ST");
+        assert!(is_valid_env_var("OPENAI_API_KEY"));
+        assert!(!is_valid_env_var("1X"));
+        assert!(!is_valid_env_var("A-B"));
+    }
+}

@@ -1,0 +1,131 @@
+//! A vault file on disk: create, open, change and save it safely.
+//!
+//! Saving takes the cross-process lock, re-reads the file, and if another process (or a sync
+//! tool) changed it since it was read, decrypts that version and merges it in before writing.
+//! A file that cannot be read is never written over.
+
+use crate::atomic_file;
+use crate::crypto::{self, Unlock};
+use crate::document::{Document, FormatError};
+use crate::error::{Result, VaultError};
+use crate::lock::{self, VaultLock};
+use crate::merge::merge;
+use age::secrecy::SecretString;
+use chrono::Utc;
+use std::path::{Path, PathBuf};
+
+/// An unlocked vault. Dropping it wipes the decrypted secrets and the passphrase.
+#[derive(Debug)]
+pub struct Vault {
+    path: PathBuf,
+    doc: Document,
+    unlock: Unlock,
+    /// The file's bytes as last read or written, to notice changes made by others.
+    on_disk: Vec<u8>,
+}
+
+/// What a save did besides writing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SaveReport {
+    /// The file had been changed by someone else and was merged in.
+    pub merged: bool,
+}
+
+impl Vault {
+    /// Creates a new, empty personal vault at `path`, protected by `passphrase`.
+    /// Refuses if anything exists at `path`.
+    pub fn create(path: &Path, passphrase: SecretString, work_factor: u8) -> Result<Vault> {
+        let mut doc = Document::new(Utc::now());
+        doc.settings.scrypt_work_factor = work_factor.clamp(crypto::MIN_WORK_FACTOR, crypto::MAX_WORK_FACTOR);
+        let unlock = Unlock::Passphrase(passphrase);
+        let bytes = encrypt(&doc, &unlock)?;
+        atomic_file::create_new(path, &bytes)?;
+        Ok(Vault { path: path.to_path_buf(), doc, unlock, on_disk: bytes })
+    }
+
+    /// Opens and decrypts the vault at `path`.
+    pub fn open(path: &Path, unlock: Unlock) -> Result<Vault> {
+        let bytes = atomic_file::read(path)?;
+        let doc = decrypt(path, &bytes, &unlock)?;
+        Ok(Vault { path: path.to_path_buf(), doc, unlock, on_disk: bytes })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn document(&self) -> &Document {
+        &self.doc
+    }
+
+    /// Changes the document in memory; call [`Vault::save`] to write it.
+    pub fn document_mut(&mut self) -> &mut Document {
+        &mut self.doc
+    }
+
+    /// Writes the vault atomically, merging in changes others made since it was read.
+    pub fn save(&mut self) -> Result<SaveReport> {
+        self.save_with(None)
+    }
+
+    /// Re-encrypts the vault under a new passphrase (merging in any change made meanwhile).
+    pub fn change_passphrase(&mut self, new: SecretString) -> Result<SaveReport> {
+        if !matches!(self.unlock, Unlock::Passphrase(_)) {
+            return Err(VaultError::Invalid("This vault has no passphrase to change.".into()));
+        }
+        self.save_with(Some(Unlock::Passphrase(new)))
+    }
+
+    fn save_with(&mut self, new_unlock: Option<Unlock>) -> Result<SaveReport> {
+        let _lock = VaultLock::acquire(&self.path, lock::DEFAULT_WAIT)?;
+        let mut report = SaveReport::default();
+        match std::fs::read(&self.path) {
+            Ok(current) if current != self.on_disk => {
+                // Someone else wrote it. Read it with our key; if we cannot, we do not write.
+                let theirs = decrypt(&self.path, &current, &self.unlock)?;
+                if theirs.vault_id != self.doc.vault_id {
+                    return Err(VaultError::DifferentVault { path: self.path.clone() });
+                }
+                self.doc = merge(&self.doc, &theirs);
+                report.merged = true;
+            }
+            Ok(_) => {}
+            // Deleted since we read it: writing it again loses nothing.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(VaultError::io(&self.path, e)),
+        }
+        let unlock = new_unlock.as_ref().unwrap_or(&self.unlock);
+        let bytes = encrypt(&self.doc, unlock)?;
+        atomic_file::remove_stale_temps(&self.path);
+        atomic_file::replace(&self.path, &bytes)?;
+        self.on_disk = bytes;
+        if let Some(new) = new_unlock {
+            self.unlock = new;
+        }
+        Ok(report)
+    }
+}
+
+/// Decrypts and parses vault bytes, with format problems named for `path`.
+pub fn decrypt(path: &Path, bytes: &[u8], unlock: &Unlock) -> Result<Document> {
+    let plaintext = crypto::decrypt(bytes, unlock, path)?;
+    Document::from_json(&plaintext).map_err(|e| match e {
+        FormatError::Newer(found) => VaultError::NewerVersion { found, supported: crate::document::FORMAT_VERSION },
+        FormatError::NotJson(_) => {
+            VaultError::NotAVault { path: path.to_path_buf(), reason: "its content is not JSON".into() }
+        }
+        FormatError::WrongFormat(reason) => VaultError::NotAVault { path: path.to_path_buf(), reason },
+        FormatError::Invalid(reason) => VaultError::Damaged { path: path.to_path_buf(), reason },
+    })
+}
+
+/// Serializes and encrypts a document the way its vault is protected.
+pub fn encrypt(doc: &Document, unlock: &Unlock) -> Result<Vec<u8>> {
+    let json = doc.to_json();
+    match unlock {
+        Unlock::Passphrase(p) => Ok(crypto::encrypt_with_passphrase(&json, p, doc.settings.scrypt_work_factor)),
+        Unlock::Identities(_) => {
+            Err(VaultError::Invalid("Team vaults are not supported by this version of Keyward yet.".into()))
+        }
+    }
+}
