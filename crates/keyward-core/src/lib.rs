@@ -2,10 +2,13 @@
 //! keys. No GUI and no terminal: the CLI and the desktop app are thin clients of this crate.
 
 pub mod atomic_file;
+pub mod clipboard;
 pub mod crypto;
 pub mod document;
 pub mod entry;
 pub mod error;
+pub mod export;
+pub mod import;
 pub mod lock;
 pub mod merge;
 pub mod provider;

@@ -1,0 +1,77 @@
+//! Writing keys out as plaintext `.env` text (the user is warned by the client).
+
+use crate::document::Document;
+use crate::error::Result;
+use zeroize::Zeroizing;
+
+/// `.env` text for the named entries (all when `names` is empty), each preceded by a comment
+/// with its name. Values are quoted when needed so that a `.env` reader gets them back exactly.
+/// Also returns the variables that appear more than once (later lines win in most readers).
+pub fn dotenv(doc: &Document, names: &[String]) -> Result<(Zeroizing<String>, Vec<String>)> {
+    let entries = if names.is_empty() {
+        doc.entries.iter().collect::<Vec<_>>()
+    } else {
+        names.iter().map(|n| doc.get(n)).collect::<Result<Vec<_>>>()?
+    };
+    let size: usize = entries.iter().map(|e| e.name.len() + e.env_var.len() + e.secret.expose().len() * 2 + 16).sum();
+    let mut out = Zeroizing::new(String::with_capacity(size));
+    let mut seen = std::collections::BTreeSet::new();
+    let mut repeated = Vec::new();
+    for e in entries {
+        if !seen.insert(e.env_var.as_str()) && !repeated.contains(&e.env_var) {
+            repeated.push(e.env_var.clone());
+        }
+        out.push_str("# ");
+        out.push_str(&e.name.replace('\n', " "));
+        out.push('\n');
+        out.push_str(&e.env_var);
+        out.push('=');
+        push_value(&mut out, e.secret.expose());
+        out.push('\n');
+    }
+    Ok((out, repeated))
+}
+
+fn push_value(out: &mut String, value: &str) {
+    let bare = !value.is_empty() && value.chars().all(|c| c.is_ascii_alphanumeric() || "_-.:/+=@,".contains(c));
+    if bare {
+        out.push_str(value);
+        return;
+    }
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::{Change, EntryFields};
+    use crate::secret::Secret;
+    use chrono::Utc;
+
+    #[test]
+    fn export_round_trips_through_the_dotenv_importer() {
+        let mut doc = Document::new(Utc::now());
+        let change = Change { now: Utc::now(), actor: "t" };
+        for (name, value) in [("a", "sk-proj-plain"), ("b", "with space \"quoted\" \\ # x"), ("c", "multi\nline")] {
+            let fields = EntryFields { env_var: Some(format!("VAR_{}", name.to_uppercase())), ..Default::default() };
+            doc.add(name, Secret::from(value), fields, &change).unwrap();
+        }
+        let (text, repeated) = dotenv(&doc, &[]).unwrap();
+        assert!(repeated.is_empty());
+        let parsed = crate::import::parse(&text, true).unwrap();
+        let values: Vec<&str> = parsed.candidates.iter().map(|c| c.secret.expose()).collect();
+        assert_eq!(values, ["sk-proj-plain", "with space \"quoted\" \\ # x", "multi\nline"]);
+        assert!(dotenv(&doc, &["missing".into()]).is_err());
+    }
+}
