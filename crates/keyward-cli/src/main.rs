@@ -1,1 +1,49 @@
-fn main() {}
+//! `keyward`: the command-line client of keyward-core.
+
+mod args;
+mod commands;
+mod context;
+mod input;
+mod output;
+
+use args::{Cli, Command};
+use clap::Parser;
+use commands::{copy, entries, run, transfer, vault};
+use context::Context;
+use std::process::ExitCode;
+use std::time::Duration;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match dispatch(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("keyward: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> Result<u8, keyward_core::VaultError> {
+    let ctx = Context::new(&cli)?;
+    match cli.command {
+        Command::Init { work_factor } => vault::init(&ctx, work_factor)?,
+        Command::Add { name, fields } => entries::add(&ctx, &name, fields)?,
+        Command::List { json } => entries::list(&ctx, json)?,
+        Command::Show { name, json } => entries::show(&ctx, &name, json)?,
+        Command::Get { name } => entries::get(&ctx, &name)?,
+        Command::Copy { name, clear_after } => copy::copy(&ctx, &name, Duration::from_secs(clear_after))?,
+        Command::Edit { name, new_name, fields, secret_stdin } => {
+            entries::edit(&ctx, &name, new_name.as_deref(), fields, secret_stdin)?
+        }
+        Command::Rm { name } => entries::rm(&ctx, &name)?,
+        Command::Run { env, command } => {
+            let code = run::run(&ctx, &env, &command)?;
+            return Ok(u8::try_from(code & 0xff).unwrap_or(1));
+        }
+        Command::Import { file, all } => transfer::import(&ctx, &file, all)?,
+        Command::Export { format: _, names } => transfer::export(&ctx, &names)?,
+        Command::Passwd { new_passphrase_file } => vault::passwd(&ctx, new_passphrase_file.as_deref())?,
+    }
+    Ok(0)
+}

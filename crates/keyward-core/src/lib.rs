@@ -14,6 +14,7 @@ pub mod merge;
 pub mod provider;
 pub mod search;
 pub mod secret;
+pub mod summary;
 pub mod vault;
 
 pub use age::secrecy::{ExposeSecret, SecretString};
@@ -22,4 +23,5 @@ pub use document::{Change, Document, EntryFields};
 pub use entry::Entry;
 pub use error::{Result, VaultError};
 pub use secret::Secret;
+pub use summary::EntrySummary;
 pub use vault::{SaveReport, Vault};

@@ -126,11 +126,15 @@ fn merge_maps(a: &Map<String, Value>, b: &Map<String, Value>) -> Map<String, Val
     let mut out = a.clone();
     for (k, vb) in b {
         match out.get(k) {
-            Some(va) if va.to_string() >= vb.to_string() => {}
+            Some(va) if json_text(va) >= json_text(vb) => {}
             _ => {
                 out.insert(k.clone(), vb.clone());
             }
         }
     }
     out
+}
+
+fn json_text(v: &Value) -> String {
+    v.to_string()
 }

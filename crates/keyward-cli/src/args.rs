@@ -1,0 +1,154 @@
+//! The command line: every command, flag and help text.
+
+use clap::{Args, Parser, Subcommand};
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "keyward", version, about = "Keyward: a vault for your API keys, encrypted with age.")]
+#[command(after_help = "Passphrase: asked on the terminal; for scripts, KEYWARD_PASSPHRASE (less safe: other \
+processes of yours can read it) or --passphrase-file.\nExit codes: 0 success, 1 failure, 2 usage error; `run` passes \
+its command's exit code through.")]
+pub struct Cli {
+    /// The vault file (default: $KEYWARD_VAULT, else vault.age in your data folder)
+    #[arg(long, global = true, env = "KEYWARD_VAULT", value_name = "PATH")]
+    pub vault: Option<PathBuf>,
+
+    /// Read the master passphrase from this file (first line)
+    #[arg(long, global = true, value_name = "FILE")]
+    pub passphrase_file: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new personal vault (never overwrites an existing file)
+    Init {
+        /// scrypt work factor (log2 N). 18 opens in about a second; lower is weaker
+        #[arg(long, default_value_t = keyward_core::document::DEFAULT_WORK_FACTOR,
+              value_parser = clap::value_parser!(u8).range(10..=22))]
+        work_factor: u8,
+    },
+    /// Add a key; it is read from stdin when piped, else asked for without echo
+    Add {
+        name: String,
+        #[command(flatten)]
+        fields: FieldArgs,
+    },
+    /// List keys (metadata only, never secrets)
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one key's details, with the key masked
+    Show {
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the key alone on stdout
+    Get { name: String },
+    /// Copy the key to the clipboard and clear it after a while
+    Copy {
+        name: String,
+        /// Seconds before the clipboard is cleared (unless you copied something else)
+        #[arg(long, default_value_t = 30, value_name = "SECS",
+              value_parser = clap::value_parser!(u64).range(1..=3600))]
+        clear_after: u64,
+    },
+    /// Change a key's name, metadata or value (the old value is kept in its history)
+    Edit {
+        name: String,
+        /// New name
+        #[arg(long = "name", value_name = "NEW")]
+        new_name: Option<String>,
+        #[command(flatten)]
+        fields: FieldArgs,
+        /// Read a new key value from stdin
+        #[arg(long)]
+        secret_stdin: bool,
+    },
+    /// Delete a key
+    Rm { name: String },
+    /// Run a command with keys in its environment: --env VAR=NAME (or --env NAME for the key's own variable)
+    Run {
+        #[arg(long = "env", value_name = "VAR=NAME", required = true)]
+        env: Vec<String>,
+        /// The command and its arguments, after --
+        #[arg(last = true, required = true, value_name = "CMD")]
+        command: Vec<OsString>,
+    },
+    /// Import keys from a .env file or a 1Password, Bitwarden or KeePassXC CSV export
+    Import {
+        file: PathBuf,
+        /// Also import items that do not look like API keys
+        #[arg(long)]
+        all: bool,
+    },
+    /// Print keys as plaintext (warning: anyone who sees the output has the keys)
+    Export {
+        #[arg(long, value_parser = ["dotenv"], default_value = "dotenv")]
+        format: String,
+        /// Keys to export (default: all)
+        names: Vec<String>,
+    },
+    /// Change the master passphrase (new one from the terminal, KEYWARD_NEW_PASSPHRASE or --new-passphrase-file)
+    Passwd {
+        #[arg(long, value_name = "FILE")]
+        new_passphrase_file: Option<PathBuf>,
+    },
+}
+
+/// Metadata flags shared by `add` and `edit`. For `edit`, an empty value clears a field.
+#[derive(Debug, Args, Default)]
+pub struct FieldArgs {
+    /// Provider id (openai, anthropic, gemini, groq, openrouter, xai, …); detected from the key when omitted
+    #[arg(long, value_name = "ID")]
+    pub provider: Option<String>,
+    /// API base URL, for proxies, gateways and self-hosted servers
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Organization ID
+    #[arg(long = "org", value_name = "ID")]
+    pub organization: Option<String>,
+    /// Project ID
+    #[arg(long, value_name = "ID")]
+    pub project: Option<String>,
+    /// Environment, e.g. development or production
+    #[arg(long = "env", value_name = "ENV")]
+    pub environment: Option<String>,
+    /// A tag (repeat for several; on edit, replaces all tags)
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// A note
+    #[arg(long = "note", value_name = "TEXT")]
+    pub notes: Option<String>,
+    /// Environment variable to use with `run` and `export` (default: the provider's, e.g. OPENAI_API_KEY)
+    #[arg(long, value_name = "VAR")]
+    pub env_var: Option<String>,
+    /// Expiry date (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub expires: Option<chrono::NaiveDate>,
+    /// Rotate every this many days (0 for never)
+    #[arg(long, value_name = "DAYS")]
+    pub rotate_days: Option<u32>,
+}
+
+impl FieldArgs {
+    pub fn into_fields(self) -> keyward_core::EntryFields {
+        keyward_core::EntryFields {
+            provider: self.provider,
+            base_url: self.base_url,
+            organization: self.organization,
+            project: self.project,
+            environment: self.environment,
+            tags: (!self.tags.is_empty()).then_some(self.tags),
+            notes: self.notes,
+            env_var: self.env_var,
+            expires_on: self.expires,
+            rotation_days: self.rotate_days,
+        }
+    }
+}

@@ -1,0 +1,47 @@
+//! `copy`: the key goes to the clipboard, marked secret for clipboard managers, and is wiped
+//! after a timeout unless the user has copied something else since.
+
+use crate::context::Context;
+use keyward_core::{VaultError, clipboard};
+use std::time::Duration;
+use zeroize::Zeroizing;
+
+pub fn copy(ctx: &Context, name: &str, clear_after: Duration) -> Result<(), VaultError> {
+    let vault = ctx.open()?;
+    let secret = vault.document().get(name)?.secret.clone();
+    drop(vault);
+
+    let unavailable = |_| VaultError::Invalid("No clipboard is available here (no graphical session?).".into());
+    let mut board = arboard::Clipboard::new().map_err(unavailable)?;
+    set_secret_text(&mut board, secret.expose()).map_err(unavailable)?;
+    println!("Copied \"{name}\" to the clipboard. It will be cleared in {} s.", clear_after.as_secs());
+
+    // The clipboard is served by this process (X11, Wayland): it waits here until the timeout.
+    std::thread::sleep(clear_after);
+    let current = board.get_text().ok().map(Zeroizing::new);
+    if clipboard::should_clear(current.as_deref().map(String::as_str), &secret) {
+        let _ = board.clear();
+        println!("Cleared the clipboard.");
+    } else {
+        println!("The clipboard holds something else now; left it as it is.");
+    }
+    Ok(())
+}
+
+/// Marks the text as a secret where the OS allows: hidden from clipboard history.
+fn set_secret_text(board: &mut arboard::Clipboard, text: &str) -> Result<(), arboard::Error> {
+    #[cfg(target_os = "linux")]
+    {
+        use arboard::SetExtLinux;
+        board.set().exclude_from_history().text(text)
+    }
+    #[cfg(target_os = "windows")]
+    {
+        use arboard::SetExtWindows;
+        board.set().exclude_from_history().exclude_from_cloud().text(text)
+    }
+    #[cfg(not(any(target_os = "linux", target_os = "windows")))]
+    {
+        board.set_text(text)
+    }
+}

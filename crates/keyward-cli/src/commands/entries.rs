@@ -1,0 +1,88 @@
+//! `add`, `list`, `show`, `get`, `edit` and `rm`.
+
+use crate::args::FieldArgs;
+use crate::context::Context;
+use crate::{input, output};
+use keyward_core::{EntrySummary, SaveReport, VaultError};
+
+pub fn add(ctx: &Context, name: &str, fields: FieldArgs) -> Result<(), VaultError> {
+    let secret = input::secret(name)?;
+    let mut vault = ctx.open()?;
+    let change = ctx.change();
+    let entry = vault.document_mut().add(name, secret, fields.into_fields(), &change)?;
+    let (name, provider) = (entry.name.clone(), entry.provider.clone());
+    let report = vault.save()?;
+    println!("Added \"{name}\" ({}).", output::provider_name(&provider));
+    note_merge(report);
+    Ok(())
+}
+
+pub fn list(ctx: &Context, json: bool) -> Result<(), VaultError> {
+    let vault = ctx.open()?;
+    let summaries: Vec<EntrySummary> = vault.document().entries.iter().map(EntrySummary::from).collect();
+    if json {
+        output::json(&summaries);
+    } else if summaries.is_empty() {
+        println!("The vault is empty. Add a key with `keyward add NAME`.");
+    } else {
+        output::table(&summaries);
+    }
+    Ok(())
+}
+
+pub fn show(ctx: &Context, name: &str, json: bool) -> Result<(), VaultError> {
+    let vault = ctx.open()?;
+    let summary = EntrySummary::from(vault.document().get(name)?);
+    if json {
+        output::json(&summary);
+    } else {
+        output::details(&summary);
+    }
+    Ok(())
+}
+
+pub fn get(ctx: &Context, name: &str) -> Result<(), VaultError> {
+    let vault = ctx.open()?;
+    let entry = vault.document().get(name)?;
+    output::secret_line(entry.secret.expose())
+}
+
+pub fn edit(
+    ctx: &Context,
+    name: &str,
+    new_name: Option<&str>,
+    fields: FieldArgs,
+    secret_stdin: bool,
+) -> Result<(), VaultError> {
+    let secret = if secret_stdin {
+        let text = input::secret_from_stdin()?;
+        Some(keyward_core::Secret::new(text.trim().to_string()))
+    } else {
+        None
+    };
+    let mut vault = ctx.open()?;
+    let change = ctx.change();
+    let entry = vault.document_mut().edit(name, new_name, secret, fields.into_fields(), &change)?;
+    let new_name = entry.name.clone();
+    let report = vault.save()?;
+    println!("Updated \"{new_name}\".");
+    note_merge(report);
+    Ok(())
+}
+
+pub fn rm(ctx: &Context, name: &str) -> Result<(), VaultError> {
+    let mut vault = ctx.open()?;
+    let change = ctx.change();
+    vault.document_mut().remove(name, &change)?;
+    let report = vault.save()?;
+    println!("Deleted \"{name}\". Revoke it at the provider if it may have leaked.");
+    note_merge(report);
+    Ok(())
+}
+
+/// Says so when the vault had been changed elsewhere and was merged.
+pub fn note_merge(report: SaveReport) {
+    if report.merged {
+        eprintln!("note: the vault had been changed by another program meanwhile; both changes were kept.");
+    }
+}

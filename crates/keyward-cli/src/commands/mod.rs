@@ -1,0 +1,7 @@
+//! One file per group of commands; each turns parsed arguments into calls to keyward-core.
+
+pub mod copy;
+pub mod entries;
+pub mod run;
+pub mod transfer;
+pub mod vault;

@@ -1,0 +1,50 @@
+//! `run`: start a program with keys in its environment; its exit code becomes ours.
+
+use crate::context::Context;
+use keyward_core::{Document, VaultError, provider};
+use std::ffi::OsString;
+use std::process::Command;
+
+/// Returns the program's exit code (only on platforms where it cannot replace this process).
+pub fn run(ctx: &Context, mappings: &[String], command: &[OsString]) -> Result<i32, VaultError> {
+    let vault = ctx.open()?;
+    let mut cmd = Command::new(&command[0]);
+    cmd.args(&command[1..]);
+    for (var, value) in resolve(vault.document(), mappings)? {
+        cmd.env(var, value.expose());
+    }
+    // The decrypted vault is wiped before the program starts.
+    drop(vault);
+    let program = command[0].to_string_lossy().into_owned();
+    let not_started = |e: std::io::Error| VaultError::Invalid(format!("Could not run {program}: {}.", e.kind()));
+    #[cfg(unix)]
+    {
+        // Replace this process: signals and the exit code go straight to and from the program.
+        use std::os::unix::process::CommandExt;
+        Err(not_started(cmd.exec()))
+    }
+    #[cfg(not(unix))]
+    {
+        let status = cmd.status().map_err(not_started)?;
+        Ok(status.code().unwrap_or(1))
+    }
+}
+
+/// `VAR=NAME` → (VAR, NAME's key); `NAME` → (NAME's own variable, its key).
+fn resolve(doc: &Document, mappings: &[String]) -> Result<Vec<(String, keyward_core::Secret)>, VaultError> {
+    mappings
+        .iter()
+        .map(|m| {
+            let (var, name) = match m.split_once('=') {
+                Some((var, name)) => (Some(var.trim()), name.trim()),
+                None => (None, m.trim()),
+            };
+            let entry = doc.get(name)?;
+            let var = var.map(str::to_string).unwrap_or_else(|| entry.env_var.clone());
+            if !provider::is_valid_env_var(&var) {
+                return Err(VaultError::Invalid(format!("\"{var}\" is not a valid environment variable name.")));
+            }
+            Ok((var, entry.secret.clone()))
+        })
+        .collect()
+}

@@ -1,0 +1,58 @@
+//! What clients may show about an entry without the secret: metadata and a masked key.
+
+use crate::entry::{Entry, LastCheck};
+use crate::provider;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+/// An entry as lists, details views and `--json` output show it. Holds no secret.
+#[derive(Debug, Clone, Serialize)]
+pub struct EntrySummary {
+    pub id: String,
+    pub name: String,
+    pub provider: String,
+    pub provider_name: String,
+    /// `sk-proj-…a1b2`: a known prefix and the last four characters.
+    pub masked: String,
+    pub env_var: String,
+    pub base_url: Option<String>,
+    pub organization: Option<String>,
+    pub project: Option<String>,
+    pub environment: Option<String>,
+    pub tags: Vec<String>,
+    pub notes: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub updated_by: String,
+    pub expires_on: Option<NaiveDate>,
+    pub rotation_days: Option<u32>,
+    pub last_check: Option<LastCheck>,
+    /// How many earlier values are kept in the history.
+    pub history_len: usize,
+}
+
+impl From<&Entry> for EntrySummary {
+    fn from(e: &Entry) -> Self {
+        EntrySummary {
+            id: e.id.clone(),
+            name: e.name.clone(),
+            provider: e.provider.clone(),
+            provider_name: provider::by_id(&e.provider).map_or("Other", |p| p.display_name).to_string(),
+            masked: e.secret.masked(),
+            env_var: e.env_var.clone(),
+            base_url: e.base_url.clone(),
+            organization: e.organization.clone(),
+            project: e.project.clone(),
+            environment: e.environment.clone(),
+            tags: e.tags.clone(),
+            notes: e.notes.clone(),
+            created_at: e.created_at,
+            updated_at: e.updated_at,
+            updated_by: e.updated_by.clone(),
+            expires_on: e.expires_on,
+            rotation_days: e.rotation_days,
+            last_check: e.last_check.clone(),
+            history_len: e.history.len(),
+        }
+    }
+}
