@@ -202,14 +202,15 @@ impl Document {
             self.entries[index].name = new_name;
         }
         let entry = &mut self.entries[index];
+        let at = entry.next_time(change.now);
         if let Some(secret) = secret {
             if secret.expose().trim().is_empty() {
                 return Err(VaultError::Invalid("The key is empty.".into()));
             }
-            entry.replace_secret(secret, change.now, change.actor);
+            entry.replace_secret(secret, at, change.actor);
         }
         apply_fields(entry, fields)?;
-        entry.touch(change.now, change.actor);
+        entry.touch(at, change.actor);
         Ok(&self.entries[index])
     }
 
@@ -221,10 +222,40 @@ impl Document {
         self.tombstones.retain(|t| t.id != entry.id);
         self.tombstones.push(Tombstone {
             id: entry.id.clone(),
-            deleted_at: change.now,
+            deleted_at: entry.next_time(change.now),
             deleted_by: change.actor.to_string(),
         });
         Ok(entry)
+    }
+}
+
+impl Document {
+    /// Gives every entry a unique name after a merge: among entries sharing a name, the
+    /// earliest created keeps it and the others become `NAME (2)`, `NAME (3)`, … Each rename
+    /// is an ordinary edit by `change`. Returns the (old, new) names.
+    pub fn rename_clashes(&mut self, change: &Change) -> Vec<(String, String)> {
+        let mut order: Vec<usize> = (0..self.entries.len()).collect();
+        order.sort_by(|&x, &y| {
+            let (x, y) = (&self.entries[x], &self.entries[y]);
+            (x.created_at, &x.id).cmp(&(y.created_at, &y.id))
+        });
+        let mut taken: std::collections::HashSet<String> = self.entries.iter().map(|e| e.name.clone()).collect();
+        let mut holders = std::collections::HashSet::with_capacity(self.entries.len());
+        let mut renamed = Vec::new();
+        for i in order {
+            if holders.insert(self.entries[i].name.clone()) {
+                continue;
+            }
+            let base = self.entries[i].name.clone();
+            let new = (2..).map(|n| format!("{base} ({n})")).find(|c| !taken.contains(c)).expect("unbounded");
+            taken.insert(new.clone());
+            holders.insert(new.clone());
+            let entry = &mut self.entries[i];
+            entry.name = new.clone();
+            entry.touch(entry.next_time(change.now), change.actor);
+            renamed.push((base, new));
+        }
+        renamed
     }
 }
 

@@ -84,14 +84,14 @@ pub struct Tombstone {
 }
 
 impl Entry {
-    /// Replaces the secret, moving the old value into the history.
-    /// Does nothing to the history when the value is unchanged.
-    pub fn replace_secret(&mut self, secret: Secret, now: DateTime<Utc>, actor: &str) {
+    /// Replaces the secret, moving the old value into the history (stamped `at`, which should
+    /// come from [`Entry::next_time`]). Does nothing when the value is unchanged.
+    pub fn replace_secret(&mut self, secret: Secret, at: DateTime<Utc>, actor: &str) {
         if secret == self.secret {
             return;
         }
         let old = std::mem::replace(&mut self.secret, secret);
-        self.history.push(HistoryItem { secret: old, replaced_at: now, replaced_by: actor.to_string() });
+        self.history.push(HistoryItem { secret: old, replaced_at: at, replaced_by: actor.to_string() });
         self.tidy_history();
     }
 
@@ -113,9 +113,15 @@ impl Entry {
         });
     }
 
-    /// Marks the entry as changed by `actor` at `now`.
-    pub fn touch(&mut self, now: DateTime<Utc>, actor: &str) {
-        self.updated_at = now;
+    /// The time to stamp a change made `now`: never earlier than the last change, so that a
+    /// clock set back cannot make a newer change look older (merges rely on it).
+    pub fn next_time(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        now.max(self.updated_at + chrono::Duration::nanoseconds(1))
+    }
+
+    /// Marks the entry as changed by `actor` at `at` (see [`Entry::next_time`]).
+    pub fn touch(&mut self, at: DateTime<Utc>, actor: &str) {
+        self.updated_at = at;
         self.updated_by = actor.to_string();
     }
 }

@@ -5,15 +5,17 @@
 //! - an entry is matched by id; the newer change wins (ties broken by a fixed order), and the
 //!   losing copy's secret value goes into the winner's history;
 //! - histories are united (one record per value: the latest; never the current value);
-//! - a deletion (tombstone) wins over changes made before it, and loses to changes after it;
-//! - two different entries that ended up with the same name are both kept, the later one
-//!   renamed `NAME (2)`.
+//! - a deletion (tombstone) wins over changes made before it, and loses to changes after it
+//!   (the entry comes back with the values set after the deletion);
+//! - two different entries that ended up with the same name are both kept; the merge itself
+//!   leaves names alone (renaming here would make the result depend on the merge order), and
+//!   [`Document::rename_clashes`] then renames the later one as an ordinary edit.
 
 use crate::document::Document;
 use crate::entry::{Entry, HistoryItem, Tombstone};
 use serde_json::{Map, Value};
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 /// Merges two copies of one vault (same `vault_id`; the caller checks).
 pub fn merge(a: &Document, b: &Document) -> Document {
@@ -30,10 +32,18 @@ pub fn merge(a: &Document, b: &Document) -> Document {
     }
     let mut entries: Vec<Entry> = by_id
         .into_values()
-        .filter(|e| deleted_at.get(e.id.as_str()).is_none_or(|t| e.updated_at > t.deleted_at))
+        .filter_map(|mut e| match deleted_at.get(e.id.as_str()) {
+            None => Some(e),
+            Some(t) if e.updated_at > t.deleted_at => {
+                // Edited after a deletion elsewhere: the entry comes back with the values it
+                // was given after the deletion; those deleted stay deleted, whatever the order.
+                e.history.retain(|h| h.replaced_at > t.deleted_at);
+                Some(e)
+            }
+            Some(_) => None,
+        })
         .collect();
     entries.sort_by(|x, y| (x.created_at, &x.id).cmp(&(y.created_at, &y.id)));
-    make_names_unique(&mut entries);
 
     let mut settings = a.settings.clone();
     settings.scrypt_work_factor = a.settings.scrypt_work_factor.max(b.settings.scrypt_work_factor);
@@ -95,29 +105,6 @@ fn merge_tombstones(a: &[Tombstone], b: &[Tombstone]) -> Vec<Tombstone> {
         }
     }
     by_id.into_values().cloned().collect()
-}
-
-/// Gives every entry a unique name: among entries sharing a name, the earliest created keeps
-/// it and the others become `NAME (2)`, `NAME (3)`, … (skipping names already taken).
-fn make_names_unique(entries: &mut [Entry]) {
-    let mut taken: HashSet<String> = HashSet::with_capacity(entries.len());
-    let mut clashes = Vec::new();
-    // `entries` is sorted by (created_at, id), so the first holder of a name keeps it.
-    for (i, e) in entries.iter().enumerate() {
-        if !taken.insert(e.name.clone()) {
-            clashes.push(i);
-        }
-    }
-    for i in clashes {
-        let base = entries[i].name.clone();
-        let mut n = 2;
-        while taken.contains(&format!("{base} ({n})")) {
-            n += 1;
-        }
-        let name = format!("{base} ({n})");
-        taken.insert(name.clone());
-        entries[i].name = name;
-    }
 }
 
 /// Unites two maps of unknown fields; where both hold different values for a key, the one

@@ -6,7 +6,7 @@
 
 use crate::atomic_file;
 use crate::crypto::{self, Unlock};
-use crate::document::{Document, FormatError};
+use crate::document::{Change, Document, FormatError};
 use crate::error::{Result, VaultError};
 use crate::lock::{self, VaultLock};
 use crate::merge::merge;
@@ -25,11 +25,16 @@ pub struct Vault {
 }
 
 /// What a save did besides writing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SaveReport {
     /// The file had been changed by someone else and was merged in.
     pub merged: bool,
+    /// Keys renamed because both copies had a different key of the same name: (old, new).
+    pub renamed: Vec<(String, String)>,
 }
+
+/// Recorded as who renamed keys whose names clashed in a merge.
+const MERGE_ACTOR: &str = "keyward (merge)";
 
 impl Vault {
     /// Creates a new, empty personal vault at `path`, protected by `passphrase`.
@@ -87,6 +92,8 @@ impl Vault {
                     return Err(VaultError::DifferentVault { path: self.path.clone() });
                 }
                 self.doc = merge(&self.doc, &theirs);
+                let change = Change { now: Utc::now(), actor: MERGE_ACTOR };
+                report.renamed = self.doc.rename_clashes(&change);
                 report.merged = true;
             }
             Ok(_) => {}

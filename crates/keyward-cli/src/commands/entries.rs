@@ -85,4 +85,7 @@ pub fn note_merge(report: SaveReport) {
     if report.merged {
         eprintln!("note: the vault had been changed by another program meanwhile; both changes were kept.");
     }
+    for (old, new) in report.renamed {
+        eprintln!("note: two different keys were named \"{old}\"; one is now called \"{new}\".");
+    }
 }
