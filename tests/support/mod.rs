@@ -1,1 +1,122 @@
+//! Helpers for end-to-end tests: a temporary home with a vault, and the real `keyward` binary.
 
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// The passphrase of every test vault.
+pub const PASSPHRASE: &str = "correct horse battery staple";
+/// A low scrypt work factor keeps tests fast; one test uses the default to prove interop.
+pub const TEST_WORK_FACTOR: &str = "10";
+
+/// The `keyward` binary built by `cargo test --workspace` (or `$KEYWARD_BIN`).
+pub fn keyward_bin() -> PathBuf {
+    if let Some(p) = std::env::var_os("KEYWARD_BIN") {
+        return PathBuf::from(p);
+    }
+    // target/debug/deps/<test> → target/debug/keyward
+    let exe = std::env::current_exe().expect("test binary path");
+    let bin = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("target dir")
+        .join(format!("keyward{}", std::env::consts::EXE_SUFFIX));
+    assert!(bin.exists(), "{} is missing: run `cargo build -p keyward-cli` (make test does)", bin.display());
+    bin
+}
+
+/// A temporary folder with a vault in it, and a `keyward` pointed at both.
+pub struct TestVault {
+    pub dir: tempfile::TempDir,
+    pub path: PathBuf,
+}
+
+impl TestVault {
+    /// A new, empty vault (created with `keyward init`).
+    pub fn new() -> TestVault {
+        let vault = Self::uninitialised();
+        vault.ok(&["init", "--work-factor", TEST_WORK_FACTOR], None);
+        vault
+    }
+
+    /// A temporary folder where the vault does not exist yet.
+    pub fn uninitialised() -> TestVault {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("vault.age");
+        TestVault { dir, path }
+    }
+
+    /// `keyward` with this vault, the test passphrase, and a private HOME.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(keyward_bin());
+        cmd.args(args)
+            .env("KEYWARD_VAULT", &self.path)
+            .env("KEYWARD_PASSPHRASE", PASSPHRASE)
+            .env("HOME", self.dir.path())
+            .env("XDG_DATA_HOME", self.dir.path().join("data"))
+            .env_remove("KEYWARD_NEW_PASSPHRASE");
+        cmd
+    }
+
+    /// Runs `keyward args`, with `stdin` piped in (or an empty stdin).
+    pub fn run(&self, args: &[&str], stdin: Option<&str>) -> Output {
+        run_with_stdin(self.command(args), stdin)
+    }
+
+    /// Runs and asserts success; returns stdout.
+    pub fn ok(&self, args: &[&str], stdin: Option<&str>) -> String {
+        let out = self.run(args, stdin);
+        assert!(
+            out.status.success(),
+            "keyward {args:?} failed ({}): {}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("utf-8 output")
+    }
+
+    /// Runs and asserts failure with exit code 1 and one line on stderr; returns that line.
+    pub fn fails(&self, args: &[&str], stdin: Option<&str>) -> String {
+        let out = self.run(args, stdin);
+        assert_eq!(out.status.code(), Some(1), "keyward {args:?}: {}", String::from_utf8_lossy(&out.stdout));
+        let err = String::from_utf8(out.stderr).expect("utf-8 stderr");
+        assert_eq!(err.trim_end().lines().count(), 1, "not one line: {err}");
+        err
+    }
+
+    /// `keyward list --json`, parsed.
+    pub fn list(&self) -> Vec<serde_json::Value> {
+        serde_json::from_str(&self.ok(&["list", "--json"], None)).expect("list --json is JSON")
+    }
+
+    /// Names in the vault, in order.
+    pub fn names(&self) -> Vec<String> {
+        self.list().iter().map(|e| e["name"].as_str().expect("name").to_string()).collect()
+    }
+}
+
+impl Default for TestVault {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Runs a command with `stdin` written to it (closed when `None`).
+pub fn run_with_stdin(mut cmd: Command, stdin: Option<&str>) -> Output {
+    cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn");
+    let mut pipe = child.stdin.take().expect("stdin");
+    if let Some(text) = stdin {
+        pipe.write_all(text.as_bytes()).expect("write stdin");
+    }
+    drop(pipe);
+    child.wait_with_output().expect("wait")
+}
+
+/// Fails the test with a clear message when a system tool is missing (`make test` installs them).
+pub fn require_tool(name: &str) {
+    let found = std::env::var_os("PATH")
+        .map(|paths| std::env::split_paths(&paths).any(|dir| dir.join(name).is_file()))
+        .unwrap_or(false);
+    assert!(found, "`{name}` is not installed: run `make test`, which installs it");
+}

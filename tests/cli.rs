@@ -1,0 +1,204 @@
+//! The `keyward` command, end to end: every command of the vault issue through the real binary.
+
+use keyward_e2e::{TestVault, run_with_stdin};
+use std::fs;
+
+const OPENAI: &str = "sk-proj-Abc123def456ghi789jkl012mno345pqr678stu901vwx";
+const ANTHROPIC: &str = "sk-ant-api03-zyxwvutsrqponmlkjihgfedcba0987654321";
+
+#[test]
+fn init_add_list_show_get() {
+    let v = TestVault::new();
+    let out = v.ok(&["add", "openai-dev", "--env", "development", "--tag", "web", "--tag", "team"], Some(OPENAI));
+    assert!(out.contains("OpenAI"), "{out}");
+    v.ok(&["add", "claude", "--note", "for the summariser"], Some(&format!("{ANTHROPIC}\n")));
+
+    let list = v.list();
+    assert_eq!(list.len(), 2);
+    assert_eq!(list[0]["name"], "openai-dev");
+    assert_eq!(list[0]["provider"], "openai");
+    assert_eq!(list[0]["environment"], "development");
+    assert_eq!(list[0]["env_var"], "OPENAI_API_KEY");
+    assert_eq!(list[1]["provider"], "anthropic");
+    let human = v.ok(&["list"], None);
+    assert!(human.contains("openai-dev") && human.contains("anthropic"), "{human}");
+
+    let show: serde_json::Value = serde_json::from_str(&v.ok(&["show", "openai-dev", "--json"], None)).unwrap();
+    assert_eq!(show["masked"], "sk-proj-…1vwx");
+    assert_eq!(show["tags"], serde_json::json!(["team", "web"]));
+
+    for output in [v.ok(&["list", "--json"], None), v.ok(&["list"], None), v.ok(&["show", "claude"], None)] {
+        assert!(!output.contains(OPENAI) && !output.contains(ANTHROPIC), "a secret was printed: {output}");
+    }
+    assert_eq!(v.ok(&["get", "claude"], None), format!("{ANTHROPIC}\n"));
+}
+
+#[test]
+fn add_refuses_duplicates_and_empty_keys_without_changing_the_vault() {
+    let v = TestVault::new();
+    v.ok(&["add", "k"], Some("gsk_first"));
+    let before = fs::read(&v.path).unwrap();
+    let err = v.fails(&["add", "k"], Some("gsk_second"));
+    assert!(err.contains("already exists"), "{err}");
+    let err = v.fails(&["add", "empty"], Some("\n"));
+    assert!(err.contains("empty"), "{err}");
+    assert_eq!(fs::read(&v.path).unwrap(), before);
+    assert_eq!(v.ok(&["get", "k"], None).trim(), "gsk_first");
+}
+
+#[test]
+fn provider_can_be_given_and_unknown_providers_are_refused() {
+    let v = TestVault::new();
+    v.ok(&["add", "ds", "--provider", "deepseek", "--base-url", "https://proxy.example/v1"], Some("sk-0123abcd"));
+    let show: serde_json::Value = serde_json::from_str(&v.ok(&["show", "ds", "--json"], None)).unwrap();
+    assert_eq!(show["provider"], "deepseek");
+    assert_eq!(show["env_var"], "DEEPSEEK_API_KEY");
+    assert_eq!(show["base_url"], "https://proxy.example/v1");
+    let err = v.fails(&["add", "x", "--provider", "nope"], Some("abc"));
+    assert!(err.contains("Unknown provider"), "{err}");
+}
+
+#[test]
+fn edit_renames_replaces_and_keeps_history_then_rm() {
+    let v = TestVault::new();
+    v.ok(&["add", "old-name"], Some("xai-one"));
+    v.ok(&["edit", "old-name", "--name", "new-name", "--env", "production", "--secret-stdin"], Some("xai-two\n"));
+    assert_eq!(v.ok(&["get", "new-name"], None).trim(), "xai-two");
+    let show: serde_json::Value = serde_json::from_str(&v.ok(&["show", "new-name", "--json"], None)).unwrap();
+    assert_eq!(show["history_len"], 1);
+    assert_eq!(show["environment"], "production");
+    v.ok(&["edit", "new-name", "--env", ""], None);
+    let show: serde_json::Value = serde_json::from_str(&v.ok(&["show", "new-name", "--json"], None)).unwrap();
+    assert!(show["environment"].is_null());
+    // The old value is in the vault file's history.
+    let plaintext = decrypt_vault(&v);
+    assert!(plaintext.contains("xai-one"));
+
+    v.ok(&["rm", "new-name"], None);
+    assert!(v.names().is_empty());
+    assert!(v.fails(&["get", "new-name"], None).contains("no key named"));
+}
+
+#[test]
+fn run_puts_keys_in_the_environment_and_passes_the_exit_code_through() {
+    let v = TestVault::new();
+    v.ok(&["add", "openai-dev"], Some(OPENAI));
+    v.ok(&["add", "claude"], Some(ANTHROPIC));
+    let out = v.run(
+        &[
+            "run",
+            "--env",
+            "openai-dev",
+            "--env",
+            "MY_KEY=claude",
+            "--",
+            "sh",
+            "-c",
+            "echo \"$OPENAI_API_KEY|$MY_KEY\"; exit 42",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(42));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), format!("{OPENAI}|{ANTHROPIC}"));
+    assert!(v.fails(&["run", "--env", "missing", "--", "true"], None).contains("missing"));
+    assert!(v.fails(&["run", "--env", "openai-dev", "--", "/no/such/program"], None).contains("Could not run"));
+    // No --env, or no command, is a usage error.
+    assert_eq!(v.run(&["run", "--", "true"], None).status.code(), Some(2));
+    assert_eq!(v.run(&["run", "--env", "claude"], None).status.code(), Some(2));
+}
+
+#[test]
+fn import_reports_added_and_skipped_then_export_round_trips() {
+    let v = TestVault::new();
+    let env_file = v.dir.path().join("app.env");
+    fs::write(
+        &env_file,
+        format!("# app settings\nexport OPENAI_API_KEY=\"{OPENAI}\"\nDEBUG=true\nANTHROPIC_API_KEY='{ANTHROPIC}' \nBROKEN LINE\n"),
+    )
+    .unwrap();
+    let out = v.ok(&["import", env_file.to_str().unwrap()], None);
+    assert!(out.contains("Added 2 key(s)"), "{out}");
+    assert!(out.contains("line 3 \"debug\": does not look like an API key"), "{out}");
+    assert!(out.contains("line 5: not a KEY=value line"), "{out}");
+    assert!(!out.contains(OPENAI), "import output shows a secret");
+    // Importing again adds nothing and says why.
+    let again = v.ok(&["import", env_file.to_str().unwrap()], None);
+    assert!(again.contains("Added 0 key(s)") && again.contains("already in the vault"), "{again}");
+
+    let csv = v.dir.path().join("bitwarden.csv");
+    fs::write(
+        &csv,
+        "folder,favorite,type,name,notes,fields,reprompt,login_uri,login_username,login_password,login_totp\n\
+         ,,login,Groq API key,,,0,https://console.groq.com,,gsk_abcdef,\n\
+         ,,login,Bank,,,0,https://bank.example,me,hunter2,\n",
+    )
+    .unwrap();
+    let out = v.ok(&["import", csv.to_str().unwrap()], None);
+    assert!(out.contains("Bitwarden") && out.contains("+ Groq API key") && out.contains("\"Bank\""), "{out}");
+
+    let out = v.run(&["export", "--format", "dotenv", "openai-api-key", "anthropic-api-key"], None);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("plaintext"));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains(&format!("OPENAI_API_KEY={OPENAI}\n")), "{text}");
+    assert!(text.contains(&format!("ANTHROPIC_API_KEY={ANTHROPIC}\n")), "{text}");
+    assert_eq!(v.run(&["export", "--format", "json"], None).status.code(), Some(2));
+}
+
+#[test]
+fn init_never_overwrites_and_wrong_passphrase_is_one_plain_line() {
+    let v = TestVault::new();
+    v.ok(&["add", "k"], Some("hf_abc"));
+    let before = fs::read(&v.path).unwrap();
+    assert!(v.fails(&["init"], None).contains("already exists"));
+    let mut cmd = v.command(&["list"]);
+    cmd.env("KEYWARD_PASSPHRASE", "wrong");
+    let out = run_with_stdin(cmd, None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("passphrase is wrong"));
+    assert_eq!(fs::read(&v.path).unwrap(), before);
+}
+
+#[test]
+fn passwd_changes_the_passphrase() {
+    let v = TestVault::new();
+    v.ok(&["add", "k"], Some("pplx-abc"));
+    let new_file = v.dir.path().join("new-pass");
+    fs::write(&new_file, "a much better passphrase\n").unwrap();
+    v.ok(&["passwd", "--new-passphrase-file", new_file.to_str().unwrap()], None);
+    assert!(v.fails(&["list"], None).contains("passphrase is wrong"));
+    let mut cmd = v.command(&["--passphrase-file", new_file.to_str().unwrap(), "get", "k"]);
+    cmd.env_remove("KEYWARD_PASSPHRASE");
+    let out = run_with_stdin(cmd, None);
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "pplx-abc");
+}
+
+#[test]
+fn missing_vault_and_no_passphrase_are_explained() {
+    let v = TestVault::uninitialised();
+    assert!(v.fails(&["list"], None).contains("keyward init"));
+    let v = TestVault::new();
+    let mut cmd = v.command(&["list"]);
+    cmd.env_remove("KEYWARD_PASSPHRASE").env("TERM", "dumb");
+    // No terminal to ask on (setsid detaches the controlling terminal when there is one).
+    let mut detached = std::process::Command::new("setsid");
+    detached.arg("-w").arg(cmd.get_program()).args(cmd.get_args());
+    for (k, val) in cmd.get_envs() {
+        match val {
+            Some(val) => detached.env(k, val),
+            None => detached.env_remove(k),
+        };
+    }
+    let out = run_with_stdin(detached, None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("KEYWARD_PASSPHRASE"));
+}
+
+/// The vault's JSON, decrypted by the core (the age interop test does it with stock `age`).
+fn decrypt_vault(v: &TestVault) -> String {
+    use keyward_core::{SecretString, Unlock};
+    let bytes = fs::read(&v.path).unwrap();
+    let unlock = Unlock::Passphrase(SecretString::from(keyward_e2e::PASSPHRASE.to_string()));
+    let plain = keyward_core::crypto::decrypt(&bytes, &unlock, &v.path).unwrap();
+    String::from_utf8(plain.to_vec()).unwrap()
+}
