@@ -34,12 +34,25 @@ impl std::fmt::Debug for Unlock {
 pub type Recipient = Box<dyn age::Recipient + Send>;
 
 const AGE_BINARY_MAGIC: &[u8] = b"age-encryption.org/";
+const AGE_V1_MAGIC: &[u8] = b"age-encryption.org/v1\n";
 const AGE_ARMOR_MAGIC: &[u8] = b"-----BEGIN AGE ENCRYPTED FILE-----";
 
 /// Whether `bytes` start like an age file (binary or armored).
 pub fn looks_like_age(bytes: &[u8]) -> bool {
     let trimmed = bytes.trim_ascii_start();
     bytes.starts_with(AGE_BINARY_MAGIC) || trimmed.starts_with(AGE_ARMOR_MAGIC)
+}
+
+/// Whether a binary age header has a stanza for a public-key type Keyward uses (X25519, SSH).
+/// Armored files are not looked into and count as yes.
+fn has_public_key_stanza(bytes: &[u8]) -> bool {
+    if !bytes.starts_with(AGE_BINARY_MAGIC) {
+        return true;
+    }
+    bytes
+        .split(|&b| b == b'\n')
+        .take_while(|line| !line.starts_with(b"---"))
+        .any(|line| line.starts_with(b"-> X25519 ") || line.starts_with(b"-> ssh-"))
 }
 
 /// Decrypts a vault file's bytes (`path` is only for messages). The plaintext lives in a
@@ -54,7 +67,8 @@ pub fn decrypt(ciphertext: &[u8], unlock: &Unlock, path: &Path) -> Result<Zeroiz
     }
     let reader = age::armor::ArmoredReader::new(ciphertext);
     let decryptor = age::Decryptor::new(reader).map_err(|e| match e {
-        age::DecryptError::UnknownFormat => VaultError::NotAVault {
+        // age reports a v1 header it cannot parse as an unknown format too: that is damage.
+        age::DecryptError::UnknownFormat if !ciphertext.starts_with(AGE_V1_MAGIC) => VaultError::NotAVault {
             path: path.to_path_buf(),
             reason: "it uses an age format version this Keyward does not know".into(),
         },
@@ -65,6 +79,9 @@ pub fn decrypt(ciphertext: &[u8], unlock: &Unlock, path: &Path) -> Result<Zeroiz
     let identities: Vec<&dyn age::Identity> = match unlock {
         Unlock::Passphrase(passphrase) => {
             if !decryptor.is_scrypt() {
+                if !has_public_key_stanza(ciphertext) {
+                    return Err(damaged("its header names no passphrase and no public key"));
+                }
                 return Err(VaultError::Invalid(
                     "This vault is encrypted to team members' keys, not a passphrase: open it with your identity."
                         .into(),
