@@ -34,4 +34,5 @@ bench:
 FUZZ_SECONDS ?= 60
 fuzz:
 	@scripts/install-deps.sh fuzz
-	cd fuzz && $(CARGO) +nightly fuzz run open_vault -- -max_total_time=$(FUZZ_SECONDS)
+	mkdir -p fuzz/corpus/open_vault
+	cd fuzz && $(CARGO) +nightly fuzz run open_vault corpus/open_vault seeds -- -max_total_time=$(FUZZ_SECONDS)

@@ -58,15 +58,37 @@ fn has_public_key_stanza(bytes: &[u8]) -> bool {
 /// Decrypts a vault file's bytes (`path` is only for messages). The plaintext lives in a
 /// buffer sized up front (plaintext is never longer than ciphertext) and wiped on drop.
 pub fn decrypt(ciphertext: &[u8], unlock: &Unlock, path: &Path) -> Result<Zeroizing<Vec<u8>>> {
-    let damaged = |reason: &str| VaultError::Damaged { path: path.to_path_buf(), reason: reason.to_string() };
     if ciphertext.is_empty() {
-        return Err(damaged("the file is empty"));
+        return Err(damaged(path, "the file is empty"));
     }
     if !looks_like_age(ciphertext) {
         return Err(VaultError::NotAgeFile { path: path.to_path_buf() });
     }
-    let reader = age::armor::ArmoredReader::new(ciphertext);
-    let decryptor = age::Decryptor::new(reader).map_err(|e| match e {
+    let mut plaintext = Zeroizing::new(Vec::with_capacity(ciphertext.len()));
+    let read = if ciphertext.starts_with(AGE_BINARY_MAGIC) {
+        decrypt_stream(age::Decryptor::new_buffered(ciphertext), ciphertext, unlock, path)?.read_to_end(&mut plaintext)
+    } else {
+        // Armored (`age -a`): a slower path that decodes the text first.
+        let reader = std::io::BufReader::new(age::armor::ArmoredReader::new(ciphertext));
+        decrypt_stream(age::Decryptor::new_buffered(reader), ciphertext, unlock, path)?.read_to_end(&mut plaintext)
+    };
+    read.map_err(|_| damaged(path, "its encrypted content is truncated or altered"))?;
+    Ok(plaintext)
+}
+
+fn damaged(path: &Path, reason: &str) -> VaultError {
+    VaultError::Damaged { path: path.to_path_buf(), reason: reason.to_string() }
+}
+
+/// Checks the header against the kind of unlock given, and unwraps the file key.
+fn decrypt_stream<R: std::io::BufRead>(
+    decryptor: std::result::Result<age::Decryptor<R>, age::DecryptError>,
+    ciphertext: &[u8],
+    unlock: &Unlock,
+    path: &Path,
+) -> Result<age::stream::StreamReader<R>> {
+    let damaged = |reason: &str| damaged(path, reason);
+    let decryptor = decryptor.map_err(|e| match e {
         // age reports a v1 header it cannot parse as an unknown format too: that is damage.
         age::DecryptError::UnknownFormat if !ciphertext.starts_with(AGE_V1_MAGIC) => VaultError::NotAVault {
             path: path.to_path_buf(),
@@ -102,7 +124,7 @@ pub fn decrypt(ciphertext: &[u8], unlock: &Unlock, path: &Path) -> Result<Zeroiz
         }
     };
 
-    let mut stream = decryptor.decrypt(identities.into_iter()).map_err(|e| match e {
+    decryptor.decrypt(identities.into_iter()).map_err(|e| match e {
         age::DecryptError::DecryptionFailed | age::DecryptError::KeyDecryptionFailed
             if matches!(unlock, Unlock::Passphrase(_)) =>
         {
@@ -114,11 +136,7 @@ pub fn decrypt(ciphertext: &[u8], unlock: &Unlock, path: &Path) -> Result<Zeroiz
         }
         age::DecryptError::Io(_) => damaged("it is truncated"),
         _ => damaged("its header is altered"),
-    })?;
-
-    let mut plaintext = Zeroizing::new(Vec::with_capacity(ciphertext.len()));
-    stream.read_to_end(&mut plaintext).map_err(|_| damaged("its encrypted content is truncated or altered"))?;
-    Ok(plaintext)
+    })
 }
 
 /// Encrypts with a passphrase at an explicit scrypt work factor (clamped to the allowed range).
@@ -213,6 +231,17 @@ mod tests {
         let other = parse_identity_file(age::x25519::Identity::generate().to_string().expose_secret()).unwrap();
         assert!(matches!(decrypt(&ct, &other, Path::new("v")), Err(VaultError::NoMatchingIdentity)));
         assert!(parse_recipient("not a key").is_err());
+    }
+
+    #[test]
+    fn armored_files_open_too() {
+        let mut recipient = age::scrypt::Recipient::new(SecretString::from("pw".to_string()));
+        recipient.set_work_factor(10);
+        let armored = age::encrypt_and_armor(&recipient, b"armored").unwrap();
+        assert!(armored.starts_with("-----BEGIN AGE ENCRYPTED FILE-----"));
+        assert_eq!(&decrypt(armored.as_bytes(), &pass("pw"), Path::new("v")).unwrap()[..], b"armored");
+        let cut = &armored.as_bytes()[..armored.len() - 60];
+        assert!(matches!(decrypt(cut, &pass("pw"), Path::new("v")), Err(VaultError::Damaged { .. })));
     }
 
     #[test]

@@ -19,34 +19,41 @@ pub const FORMAT_VERSION: u64 = 1;
 pub const DEFAULT_WORK_FACTOR: u8 = 18;
 
 /// The decrypted content of a vault file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Document {
     pub format: String,
     pub version: u64,
     /// Random id of this vault, the same in every copy of it.
     pub vault_id: String,
     pub created_at: DateTime<Utc>,
-    #[serde(default)]
     pub settings: Settings,
     /// Live entries, in the order they were added.
-    #[serde(default)]
     pub entries: Vec<Entry>,
     /// Deleted entries' ids, kept so that copies of the vault merge deletions.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tombstones: Vec<Tombstone>,
     /// Fields written by a newer Keyward: kept as they are and written back.
     #[serde(flatten)]
     pub unknown: Map<String, Value>,
 }
 
+crate::unknown_fields::deserialize_keeping_unknown!(
+    Document,
+    times: [created_at],
+    required: [format, version, vault_id],
+    optional: [settings, entries, tombstones]
+);
+
 /// Settings stored inside the vault (shared by every device that opens it).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Settings {
     /// scrypt work factor used when this passphrase vault is written.
     pub scrypt_work_factor: u8,
     #[serde(flatten)]
     pub unknown: Map<String, Value>,
 }
+
+crate::unknown_fields::deserialize_keeping_unknown!(Settings, times: [], required: [scrypt_work_factor], optional: []);
 
 impl Default for Settings {
     fn default() -> Self {
@@ -101,19 +108,20 @@ impl Document {
     /// Parses decrypted vault JSON. Checks format name and version before anything else,
     /// so that a newer vault is refused with [`VaultError::NewerVersion`].
     pub fn from_json(bytes: &[u8]) -> std::result::Result<Self, FormatError> {
-        let header: Header = serde_json::from_slice(bytes).map_err(|e| FormatError::NotJson(e.to_string()))?;
-        match header.format.as_deref() {
-            Some(FORMAT_NAME) => {}
-            Some(other) => return Err(FormatError::WrongFormat(format!("its format is \"{}\"", truncate(other)))),
-            None => return Err(FormatError::WrongFormat("it has no \"format\" field".into())),
+        // The whole document is parsed once; the header alone is looked at only to explain a
+        // failure (a newer or foreign document usually fails to parse as this version).
+        match serde_json::from_slice::<Document>(bytes) {
+            Ok(doc) => {
+                check_header(Some(&doc.format), Some(doc.version))?;
+                doc.validate()?;
+                Ok(doc)
+            }
+            Err(e) => {
+                let header: Header = serde_json::from_slice(bytes).map_err(|e| FormatError::NotJson(e.to_string()))?;
+                check_header(header.format.as_deref(), header.version)?;
+                Err(FormatError::Invalid(e.to_string()))
+            }
         }
-        let version = header.version.ok_or_else(|| FormatError::WrongFormat("it has no \"version\" field".into()))?;
-        if version > FORMAT_VERSION {
-            return Err(FormatError::Newer(version));
-        }
-        let doc: Document = serde_json::from_slice(bytes).map_err(|e| FormatError::Invalid(e.to_string()))?;
-        doc.validate()?;
-        Ok(doc)
     }
 
     fn validate(&self) -> std::result::Result<(), FormatError> {
@@ -126,14 +134,15 @@ impl Document {
         Ok(())
     }
 
-    /// Serializes to pretty JSON (readable after `age -d`) in a buffer that is wiped on drop.
-    /// The buffer is sized exactly first, so no partial copy is left behind by reallocation.
+    /// Serializes to JSON laid out for people (see [`crate::json_layout`]) in a buffer that is wiped on drop.
+    /// When the buffer must grow, the old one is wiped too, so no partial copy is left behind.
     pub fn to_json(&self) -> Zeroizing<Vec<u8>> {
-        let mut counter = ByteCounter(0);
-        serde_json::to_writer_pretty(&mut counter, self).expect("a document always serializes");
-        let mut out = Zeroizing::new(Vec::with_capacity(counter.0));
-        serde_json::to_writer_pretty(&mut *out, self).expect("a document always serializes");
-        out
+        let estimate = 1024 + self.entries.len() * 640 + self.tombstones.len() * 160;
+        let mut out = WipingBuffer(Zeroizing::new(Vec::with_capacity(estimate)));
+        let mut serializer =
+            serde_json::Serializer::with_formatter(&mut out, crate::json_layout::VaultLayout::default());
+        self.serialize(&mut serializer).expect("a document always serializes");
+        out.0
     }
 
     /// The live entry called `name`.
@@ -268,6 +277,20 @@ pub enum FormatError {
     Invalid(String),
 }
 
+/// Refuses documents of another format, or of a newer version than this Keyward reads.
+fn check_header(format: Option<&str>, version: Option<u64>) -> std::result::Result<(), FormatError> {
+    match format {
+        Some(FORMAT_NAME) => {}
+        Some(other) => return Err(FormatError::WrongFormat(format!("its format is \"{}\"", truncate(other)))),
+        None => return Err(FormatError::WrongFormat("it has no \"format\" field".into())),
+    }
+    match version {
+        Some(v) if v > FORMAT_VERSION => Err(FormatError::Newer(v)),
+        Some(_) => Ok(()),
+        None => Err(FormatError::WrongFormat("it has no \"version\" field".into())),
+    }
+}
+
 fn truncate(s: &str) -> String {
     s.chars().take(40).collect()
 }
@@ -351,11 +374,19 @@ fn apply_fields(entry: &mut Entry, fields: EntryFields) -> Result<()> {
     Ok(())
 }
 
-struct ByteCounter(usize);
+/// A byte buffer that wipes its old allocation whenever it grows.
+struct WipingBuffer(Zeroizing<Vec<u8>>);
 
-impl Write for ByteCounter {
+impl Write for WipingBuffer {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0 += buf.len();
+        let needed = self.0.len() + buf.len();
+        if needed > self.0.capacity() {
+            let mut bigger = Zeroizing::new(Vec::with_capacity(needed.max(self.0.capacity() * 2)));
+            bigger.extend_from_slice(&self.0);
+            // The old buffer is zeroized as it is dropped here.
+            self.0 = bigger;
+        }
+        self.0.extend_from_slice(buf);
         Ok(buf.len())
     }
     fn flush(&mut self) -> std::io::Result<()> {
@@ -409,6 +440,16 @@ mod tests {
         let parsed = Document::from_json(&serde_json::to_vec(&json).unwrap()).unwrap();
         let again: Value = serde_json::from_slice(&parsed.to_json()).unwrap();
         assert_eq!(again, json);
+    }
+
+    #[test]
+    fn serializing_past_the_size_estimate_keeps_every_byte() {
+        let mut doc = Document::new(Utc::now());
+        let fields = EntryFields { notes: Some("n".repeat(50_000)), ..Default::default() };
+        doc.add("big", Secret::from("v"), fields, &change()).unwrap();
+        let json = doc.to_json();
+        assert!(json.len() > 50_000);
+        assert_eq!(Document::from_json(&json).unwrap(), doc);
     }
 
     #[test]

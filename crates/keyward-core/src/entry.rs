@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 /// A named API key.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Entry {
     /// Stable id (a UUID); names can change, ids never do.
     pub id: String,
@@ -15,60 +15,76 @@ pub struct Entry {
     /// Provider id (see [`crate::provider`]), `other` when unknown.
     pub provider: String,
     pub secret: Secret,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub base_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub organization: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub project: Option<String>,
     /// `development`, `production`, … (free text).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub environment: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// The environment variable to use for this key (`OPENAI_API_KEY`).
     pub env_var: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     /// Who made the last change (a member name, or user@host).
-    #[serde(default)]
     pub updated_by: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_on: Option<NaiveDate>,
     /// Rotate every this many days.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rotation_days: Option<u32>,
     /// The last key check's result (written by the key-check engine).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_check: Option<LastCheck>,
     /// Secret values this entry held before, oldest first.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub history: Vec<HistoryItem>,
     /// Fields written by a newer Keyward: kept as they are and written back.
     #[serde(flatten)]
     pub unknown: Map<String, Value>,
 }
 
+crate::unknown_fields::deserialize_keeping_unknown!(
+    Entry,
+    times: [created_at, updated_at],
+    required: [id, name, provider, secret, env_var],
+    optional: [
+        base_url, organization, project, environment, tags, notes, updated_by, expires_on, rotation_days,
+        last_check, history,
+    ]
+);
+
+crate::unknown_fields::deserialize_keeping_unknown!(
+    LastCheck,
+    times: [checked_at],
+    required: [status],
+    optional: [message, http_status]
+);
+
 /// A secret value an entry held before it was replaced.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryItem {
     pub secret: Secret,
+    #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub replaced_at: DateTime<Utc>,
-    #[serde(default)]
     pub replaced_by: String,
 }
 
 /// The outcome of the last key check. Holds no secret.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LastCheck {
     /// One word from the key-check vocabulary (`valid`, `invalid`, …).
     pub status: String,
     pub checked_at: DateTime<Utc>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub http_status: Option<u16>,
     #[serde(flatten)]
     pub unknown: Map<String, Value>,
@@ -78,8 +94,8 @@ pub struct LastCheck {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tombstone {
     pub id: String,
+    #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub deleted_at: DateTime<Utc>,
-    #[serde(default)]
     pub deleted_by: String,
 }
 

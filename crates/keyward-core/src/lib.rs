@@ -9,12 +9,15 @@ pub mod entry;
 pub mod error;
 pub mod export;
 pub mod import;
+pub mod json_layout;
 pub mod lock;
 pub mod merge;
 pub mod provider;
 pub mod search;
 pub mod secret;
 pub mod summary;
+pub mod timestamp;
+mod unknown_fields;
 pub mod vault;
 
 pub use age::secrecy::{ExposeSecret, SecretString};

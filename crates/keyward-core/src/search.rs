@@ -5,16 +5,19 @@ use crate::entry::Entry;
 
 /// The text an entry is found by: name, provider, environment, tags and notes, lower-cased.
 pub fn haystack(e: &Entry) -> String {
-    let mut s = String::with_capacity(e.name.len() + e.provider.len() + 32);
-    for part in [Some(e.name.as_str()), Some(e.provider.as_str()), e.environment.as_deref(), e.notes.as_deref()]
-        .into_iter()
-        .flatten()
-        .chain(e.tags.iter().map(String::as_str))
-    {
-        s.push_str(&part.to_lowercase());
+    let parts = [Some(e.name.as_str()), Some(e.provider.as_str()), e.environment.as_deref(), e.notes.as_deref()];
+    let parts = parts.into_iter().flatten().chain(e.tags.iter().map(String::as_str));
+    let mut s = String::with_capacity(e.name.len() + e.notes.as_ref().map_or(0, String::len) + 48);
+    for part in parts {
+        s.push_str(part);
         s.push('\n');
     }
-    s
+    if s.is_ascii() {
+        s.make_ascii_lowercase();
+        s
+    } else {
+        s.to_lowercase()
+    }
 }
 
 /// Lower-cased search texts, in the order of the document's entries.
