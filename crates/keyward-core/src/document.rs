@@ -113,7 +113,6 @@ impl Document {
         match serde_json::from_slice::<Document>(bytes) {
             Ok(doc) => {
                 check_header(Some(&doc.format), Some(doc.version))?;
-                doc.validate()?;
                 Ok(doc)
             }
             Err(e) => {
@@ -122,16 +121,6 @@ impl Document {
                 Err(FormatError::Invalid(e.to_string()))
             }
         }
-    }
-
-    fn validate(&self) -> std::result::Result<(), FormatError> {
-        let mut ids = std::collections::HashSet::with_capacity(self.entries.len());
-        for e in &self.entries {
-            if !ids.insert(e.id.as_str()) {
-                return Err(FormatError::Invalid(format!("two entries share the id {}", truncate(&e.id))));
-            }
-        }
-        Ok(())
     }
 
     /// Serializes to JSON laid out for people (see [`crate::json_layout`]) in a buffer that is wiped on drop.
