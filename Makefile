@@ -13,6 +13,7 @@ run: deps-run
 
 test: deps-test lint
 	$(CARGO) build --workspace --all-targets
+	$(CARGO) check --manifest-path fuzz/Cargo.toml
 	set -o pipefail; $(CARGO) test --workspace 2>&1 | tee /dev/stderr \
 	  | awk '/^test result:/ { p += $$4; f += $$6 } END { printf "all tests: %d passed, %d failed\n", p, f }'
 

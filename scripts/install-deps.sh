@@ -11,10 +11,11 @@ if ! command -v cargo >/dev/null 2>&1; then
   exit 1
 fi
 
-# System packages: age and expect drive the interop tests; xvfb/xclip the clipboard test.
+# System packages: age and expect drive the interop tests; xvfb/xclip the clipboard test;
+# g++ builds libFuzzer for the fuzz target's compile check.
 apt_packages=()
 case "$purpose" in
-  test) apt_packages=(age expect xvfb xauth xclip util-linux) ;;
+  test) apt_packages=(age expect xvfb xauth xclip util-linux g++) ;;
   run) apt_packages=() ;;
   fuzz) apt_packages=() ;;
 esac

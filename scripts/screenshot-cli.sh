@@ -7,7 +7,8 @@ bin="${KEYWARD_BIN:-target/release/keyward}"
 work=$(mktemp -d)
 trap 'kill %1 2>/dev/null || true; rm -rf "$work"' EXIT
 cat > "$work/demo.sh" <<DEMO
-export KEYWARD_VAULT=$work/vault.age KEYWARD_PASSPHRASE='demo passphrase for the screenshot'
+cd $work
+export KEYWARD_VAULT=vault.age KEYWARD_PASSPHRASE='demo passphrase for the screenshot' USER=ana
 export PS1='\$ ' PATH=$(dirname "$(realpath "$bin")"):\$PATH
 run() { printf '\$ %s\n' "\$*"; eval "\$@"; }
 clear
@@ -19,7 +20,7 @@ echo '\$ printf "sk-proj-…" | keyward add openai-prod --env production --tag a
 echo 'Added "openai-prod" (OpenAI).'
 run keyward list
 run keyward show claude-dev
-run "keyward run --env openai-prod -- python -c 'import os; print(len(os.environ[\"OPENAI_API_KEY\"]), \"chars\")'"
+run "keyward run --env openai-prod -- sh -c 'echo \\\$OPENAI_API_KEY | cut -c1-12'"
 sleep 30
 DEMO
 Xvfb :77 -screen 0 1000x640x24 -nolisten tcp &
@@ -27,5 +28,5 @@ sleep 1
 DISPLAY=:77 xterm -geometry 110x30+0+0 -fa 'DejaVu Sans Mono' -fs 11 -bg '#1e1f29' -fg '#e6e6e6' \
   -e bash --noprofile --norc "$work/demo.sh" &
 sleep 4
-DISPLAY=:77 import -window root -crop 900x560+0+0 docs/screenshot-cli.png
+DISPLAY=:77 import -window root -crop 900x415+0+0 docs/screenshot-cli.png
 echo "wrote docs/screenshot-cli.png"
