@@ -79,26 +79,28 @@ impl Drop for Xvfb {
     }
 }
 
-fn copy(v: &TestVault, x: &Xvfb, clear_after: &str) -> Child {
-    v.command(&["copy", "k", "--clear-after", clear_after])
+/// An X server, a vault holding KEY as "k", and `keyward copy k` running with the key on the clipboard.
+fn copied_with_clear_after(clear_after: &str) -> (Xvfb, TestVault, Child) {
+    require_tool("xclip");
+    let x = Xvfb::start();
+    let v = TestVault::new();
+    v.ok(&["add", "k"], Some(KEY));
+    let child = v
+        .command(&["copy", "k", "--clear-after", clear_after])
         .env("DISPLAY", &x.display)
         .env_remove("WAYLAND_DISPLAY")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .unwrap()
+        .unwrap();
+    x.wait_for_clipboard(KEY);
+    (x, v, child)
 }
 
 #[test]
 fn copy_puts_the_key_on_the_clipboard_marked_secret_and_clears_it() {
-    require_tool("xclip");
-    let x = Xvfb::start();
-    let v = TestVault::new();
-    v.ok(&["add", "k"], Some(KEY));
-
-    let child = copy(&v, &x, "3");
-    x.wait_for_clipboard(KEY);
+    let (x, _vault, child) = copied_with_clear_after("3");
     assert!(x.targets().contains("x-kde-passwordManagerHint"), "targets: {}", x.targets());
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -110,13 +112,7 @@ fn copy_puts_the_key_on_the_clipboard_marked_secret_and_clears_it() {
 
 #[test]
 fn copy_leaves_what_the_user_copied_since() {
-    require_tool("xclip");
-    let x = Xvfb::start();
-    let v = TestVault::new();
-    v.ok(&["add", "k"], Some(KEY));
-
-    let child = copy(&v, &x, "3");
-    x.wait_for_clipboard(KEY);
+    let (x, _vault, child) = copied_with_clear_after("3");
     // The user copies something else (xclip keeps serving it in the background).
     let mut user = Command::new("xclip")
         .args(["-selection", "clipboard", "-i"])
