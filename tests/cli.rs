@@ -84,22 +84,14 @@ fn run_puts_keys_in_the_environment_and_passes_the_exit_code_through() {
     let v = TestVault::new();
     v.ok(&["add", "openai-dev"], Some(OPENAI));
     v.ok(&["add", "claude"], Some(ANTHROPIC));
-    let out = v.run(
-        &[
-            "run",
-            "--env",
-            "openai-dev",
-            "--env",
-            "MY_KEY=claude",
-            "--",
-            "sh",
-            "-c",
-            "echo \"$OPENAI_API_KEY|$MY_KEY\"; exit 42",
-        ],
-        None,
-    );
+    let script =
+        "echo \"$OPENAI_API_KEY|$MY_KEY|${KEYWARD_PASSPHRASE-unset}|${KEYWARD_NEW_PASSPHRASE-unset}\"; exit 42";
+    let mut cmd = v.command(&["run", "--env", "openai-dev", "--env", "MY_KEY=claude", "--", "sh", "-c", script]);
+    cmd.env("KEYWARD_NEW_PASSPHRASE", "also secret");
+    let out = run_with_stdin(cmd, None);
     assert_eq!(out.status.code(), Some(42));
-    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), format!("{OPENAI}|{ANTHROPIC}"));
+    // The program gets the keys it was given, and never the master passphrase.
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), format!("{OPENAI}|{ANTHROPIC}|unset|unset"));
     assert!(v.fails(&["run", "--env", "missing", "--", "true"], None).contains("missing"));
     assert!(v.fails(&["run", "--env", "openai-dev", "--", "/no/such/program"], None).contains("Could not run"));
     // No --env, or no command, is a usage error.
@@ -155,7 +147,9 @@ fn init_never_overwrites_and_wrong_passphrase_is_one_plain_line() {
     cmd.env("KEYWARD_PASSPHRASE", "wrong");
     let out = run_with_stdin(cmd, None);
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("passphrase is wrong"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("passphrase is wrong"), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
     assert_eq!(fs::read(&v.path).unwrap(), before);
 }
 
@@ -192,6 +186,39 @@ fn missing_vault_and_no_passphrase_are_explained() {
     let out = run_with_stdin(detached, None);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("KEYWARD_PASSPHRASE"));
+}
+
+#[test]
+fn only_get_export_and_run_ever_print_a_key() {
+    let v = TestVault::new();
+    let csv = v.dir.path().join("keys.csv");
+    fs::write(&csv, format!("Title,Url,Username,Password\nimported,,,{ANTHROPIC}\n")).unwrap();
+    let new_pass = v.dir.path().join("new-pass");
+    fs::write(&new_pass, format!("{}\n", keyward_e2e::PASSPHRASE)).unwrap();
+    let steps: &[(&[&str], Option<&str>)] = &[
+        (&["add", "k", "--tag", "t", "--note", "n"], Some(OPENAI)),
+        (&["add", "k"], Some(OPENAI)),
+        (&["list"], None),
+        (&["list", "--json"], None),
+        (&["show", "k"], None),
+        (&["show", "k", "--json"], None),
+        (&["edit", "k", "--secret-stdin", "--env", "prod"], Some(ANTHROPIC)),
+        (&["show", "missing"], None),
+        (&["import", csv.to_str().unwrap()], None),
+        (&["import", csv.to_str().unwrap()], None),
+        (&["passwd", "--new-passphrase-file", new_pass.to_str().unwrap()], None),
+        (&["rm", "k"], None),
+        (&["rm", "k"], None),
+    ];
+    for (args, stdin) in steps {
+        let out = v.run(args, *stdin);
+        for stream in [&out.stdout, &out.stderr] {
+            let text = String::from_utf8_lossy(stream);
+            for key in [OPENAI, ANTHROPIC, &OPENAI[..20], &ANTHROPIC[..20], keyward_e2e::PASSPHRASE] {
+                assert!(!text.contains(key), "keyward {args:?} printed a secret: {text}");
+            }
+        }
+    }
 }
 
 /// The vault's JSON, decrypted by the core (the age interop test does it with stock `age`).

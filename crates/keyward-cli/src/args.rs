@@ -66,7 +66,7 @@ pub enum Command {
         new_name: Option<String>,
         #[command(flatten)]
         fields: FieldArgs,
-        /// Read a new key value from stdin
+        /// Read a new key value from stdin (asked for without echo when stdin is a terminal)
         #[arg(long)]
         secret_stdin: bool,
     },
@@ -101,7 +101,8 @@ pub enum Command {
     },
 }
 
-/// Metadata flags shared by `add` and `edit`. For `edit`, an empty value clears a field.
+/// Metadata flags shared by `add` and `edit`. For `edit`, an empty value clears a field (or, for
+/// --provider and --env-var, goes back to the detected provider and its variable).
 #[derive(Debug, Args, Default)]
 pub struct FieldArgs {
     /// Provider id (openai, anthropic, gemini, groq, openrouter, xai, …); detected from the key when omitted
@@ -128,12 +129,25 @@ pub struct FieldArgs {
     /// Environment variable to use with `run` and `export` (default: the provider's, e.g. OPENAI_API_KEY)
     #[arg(long, value_name = "VAR")]
     pub env_var: Option<String>,
-    /// Expiry date (YYYY-MM-DD)
-    #[arg(long, value_name = "DATE")]
-    pub expires: Option<chrono::NaiveDate>,
+    /// Expiry date (YYYY-MM-DD; "" for none)
+    #[arg(long, value_name = "DATE", value_parser = parse_expiry)]
+    pub expires: Option<Expiry>,
     /// Rotate every this many days (0 for never)
     #[arg(long, value_name = "DAYS")]
     pub rotate_days: Option<u32>,
+}
+
+/// An expiry date, or none (`--expires ""`).
+#[derive(Debug, Clone, Copy)]
+pub struct Expiry(Option<chrono::NaiveDate>);
+
+fn parse_expiry(text: &str) -> Result<Expiry, String> {
+    if text.trim().is_empty() {
+        return Ok(Expiry(None));
+    }
+    chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map(|d| Expiry(Some(d)))
+        .map_err(|_| "expected a date like 2027-06-30".to_string())
 }
 
 impl FieldArgs {
@@ -147,7 +161,7 @@ impl FieldArgs {
             tags: (!self.tags.is_empty()).then_some(self.tags),
             notes: self.notes,
             env_var: self.env_var,
-            expires_on: self.expires,
+            expires_on: self.expires.map(|e| e.0),
             rotation_days: self.rotate_days,
         }
     }

@@ -8,6 +8,8 @@ use zeroize::Zeroizing;
 
 const PASSPHRASE_ENV: &str = "KEYWARD_PASSPHRASE";
 const NEW_PASSPHRASE_ENV: &str = "KEYWARD_NEW_PASSPHRASE";
+/// Environment variables that may hold a passphrase (never passed on to other programs).
+pub const PASSPHRASE_VARS: [&str; 2] = [PASSPHRASE_ENV, NEW_PASSPHRASE_ENV];
 
 /// The passphrase of an existing vault.
 pub fn passphrase(file: Option<&Path>) -> Result<SecretString, VaultError> {
@@ -95,7 +97,7 @@ pub fn secret(name: &str) -> Result<Secret, VaultError> {
 }
 
 /// All of stdin, in a buffer wiped on drop.
-pub fn secret_from_stdin() -> Result<Zeroizing<String>, VaultError> {
+fn secret_from_stdin() -> Result<Zeroizing<String>, VaultError> {
     let mut buf = Zeroizing::new(String::with_capacity(4096));
     std::io::stdin()
         .read_to_string(&mut buf)

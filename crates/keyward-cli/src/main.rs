@@ -39,7 +39,8 @@ fn dispatch(cli: Cli) -> Result<u8, keyward_core::VaultError> {
         Command::Rm { name } => entries::rm(&ctx, &name)?,
         Command::Run { env, command } => {
             let code = run::run(&ctx, &env, &command)?;
-            return Ok(u8::try_from(code & 0xff).unwrap_or(1));
+            // Exit codes above 255 (Windows) keep meaning failure.
+            return Ok(u8::try_from(code).unwrap_or(1));
         }
         Command::Import { file, all } => transfer::import(&ctx, &file, all)?,
         Command::Export { format: _, names } => transfer::export(&ctx, &names)?,

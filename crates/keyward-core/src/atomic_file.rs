@@ -39,14 +39,25 @@ pub fn create_new(path: &Path, bytes: &[u8]) -> Result<()> {
     }
     let tmp = write_temp(path, bytes)?;
     // hard_link fails if the target exists, so two creators cannot overwrite each other.
-    let result = fs::hard_link(&tmp, path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::AlreadyExists => VaultError::AlreadyExists { path: path.to_path_buf() },
-        _ => VaultError::io(path, e),
-    });
+    // Where links are not supported (FAT, some network and FUSE file systems), rename instead.
+    let result = match fs::hard_link(&tmp, path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            Err(VaultError::AlreadyExists { path: path.to_path_buf() })
+        }
+        Err(_) if !path.exists() => fs::rename(&tmp, path).map_err(|e| VaultError::io(path, e)),
+        Err(_) => Err(VaultError::AlreadyExists { path: path.to_path_buf() }),
+    };
     let _ = fs::remove_file(&tmp);
     result?;
     sync_dir(path);
     Ok(())
+}
+
+/// Deletes the backups of `path` (after a passphrase change they are still readable with the
+/// old passphrase). Returns how many there were.
+pub fn remove_backups(path: &Path) -> usize {
+    (1..=BACKUPS).filter(|&n| fs::remove_file(backup_path(path, n)).is_ok()).count()
 }
 
 /// Removes temp files left by writers that were killed mid-write. Call only while holding

@@ -61,8 +61,9 @@ impl Default for Settings {
     }
 }
 
-/// Optional metadata for adding or editing an entry. `None` leaves a field as it is;
-/// for editing, `Some("")` clears an optional text field.
+/// Optional metadata for adding or editing an entry. `None` leaves a field as it is. For
+/// editing, `Some("")` clears an optional text field, and resets `provider` (detected from the
+/// key again) and `env_var` (the provider's default).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct EntryFields {
     pub provider: Option<String>,
@@ -73,7 +74,8 @@ pub struct EntryFields {
     pub tags: Option<Vec<String>>,
     pub notes: Option<String>,
     pub env_var: Option<String>,
-    pub expires_on: Option<NaiveDate>,
+    /// `Some(None)` clears the expiry date.
+    pub expires_on: Option<Option<NaiveDate>>,
     pub rotation_days: Option<u32>,
 }
 
@@ -116,9 +118,9 @@ impl Document {
                 Ok(doc)
             }
             Err(e) => {
-                let header: Header = serde_json::from_slice(bytes).map_err(|e| FormatError::NotJson(e.to_string()))?;
+                let header: Header = serde_json::from_slice(bytes).map_err(|e| FormatError::NotJson(describe(&e)))?;
                 check_header(header.format.as_deref(), header.version)?;
-                Err(FormatError::Invalid(e.to_string()))
+                Err(FormatError::Invalid(describe(&e)))
             }
         }
     }
@@ -192,14 +194,15 @@ impl Document {
         change: &Change,
     ) -> Result<&Entry> {
         let index = self.position(name)?;
+        // Changes are made to a copy and kept only if all of them are valid.
+        let mut entry = self.entries[index].clone();
         if let Some(new_name) = new_name {
             let new_name = check_name(new_name)?;
             if new_name != name && self.entries.iter().any(|e| e.name == new_name) {
                 return Err(VaultError::DuplicateName(new_name));
             }
-            self.entries[index].name = new_name;
+            entry.name = new_name;
         }
-        let entry = &mut self.entries[index];
         let at = entry.next_time(change.now);
         if let Some(secret) = secret {
             if secret.expose().trim().is_empty() {
@@ -207,8 +210,9 @@ impl Document {
             }
             entry.replace_secret(secret, at, change.actor);
         }
-        apply_fields(entry, fields)?;
+        apply_fields(&mut entry, fields)?;
         entry.touch(at, change.actor);
+        self.entries[index] = entry;
         Ok(&self.entries[index])
     }
 
@@ -266,6 +270,18 @@ pub enum FormatError {
     Invalid(String),
 }
 
+/// Where and what kind of problem a JSON error is, without serde's message: that message can
+/// quote the offending value, which may be a secret.
+fn describe(e: &serde_json::Error) -> String {
+    let what = match e.classify() {
+        serde_json::error::Category::Syntax => "malformed JSON",
+        serde_json::error::Category::Eof => "it ends too early",
+        serde_json::error::Category::Data => "a field has the wrong type or is missing",
+        serde_json::error::Category::Io => "it could not be read",
+    };
+    format!("{what} at line {}, column {}", e.line(), e.column())
+}
+
 /// Refuses documents of another format, or of a newer version than this Keyward reads.
 fn check_header(format: Option<&str>, version: Option<u64>) -> std::result::Result<(), FormatError> {
     match format {
@@ -305,8 +321,12 @@ fn optional_text(value: String) -> Option<String> {
 }
 
 fn apply_fields(entry: &mut Entry, fields: EntryFields) -> Result<()> {
+    let old_default_var = provider::default_env_var(&entry.provider, &entry.name);
     if let Some(p) = fields.provider {
-        let p = p.trim().to_ascii_lowercase();
+        let mut p = p.trim().to_ascii_lowercase();
+        if p.is_empty() {
+            p = provider::detect_id(entry.secret.expose()).to_string();
+        }
         if p != provider::OTHER && provider::by_id(&p).is_none() {
             let known: Vec<&str> = provider::PROVIDERS.iter().map(|p| p.id).collect();
             return Err(VaultError::Invalid(format!(
@@ -344,8 +364,15 @@ fn apply_fields(entry: &mut Entry, fields: EntryFields) -> Result<()> {
     if let Some(v) = fields.notes {
         entry.notes = optional_text(v);
     }
+    if fields.env_var.is_none() && entry.env_var == old_default_var {
+        // The variable followed the provider's default: it follows a new provider too.
+        entry.env_var = provider::default_env_var(&entry.provider, &entry.name);
+    }
     if let Some(var) = fields.env_var {
-        let var = var.trim().to_string();
+        let mut var = var.trim().to_string();
+        if var.is_empty() {
+            var = provider::default_env_var(&entry.provider, &entry.name);
+        }
         if !provider::is_valid_env_var(&var) {
             return Err(VaultError::Invalid(format!(
                 "\"{}\" is not a valid environment variable name (letters, digits and _, not starting with a digit).",
@@ -355,7 +382,7 @@ fn apply_fields(entry: &mut Entry, fields: EntryFields) -> Result<()> {
         entry.env_var = var;
     }
     if let Some(d) = fields.expires_on {
-        entry.expires_on = Some(d);
+        entry.expires_on = d;
     }
     if let Some(days) = fields.rotation_days {
         entry.rotation_days = (days > 0).then_some(days);
@@ -416,6 +443,30 @@ mod tests {
         assert!(doc.entries.is_empty());
         assert_eq!(doc.tombstones[0].id, id);
         assert!(matches!(doc.remove("k2", &change()), Err(VaultError::NoSuchEntry(_))));
+    }
+
+    #[test]
+    fn a_failed_edit_changes_nothing_and_empty_values_reset() {
+        let mut doc = Document::new(Utc::now());
+        doc.add("k", Secret::from("gsk_one"), EntryFields::default(), &change()).unwrap();
+        let before = doc.clone();
+        let bad = EntryFields { env_var: Some("1 bad".into()), ..Default::default() };
+        assert!(doc.edit("k", Some("renamed"), Some(Secret::from("gsk_two")), bad, &change()).is_err());
+        assert_eq!(doc, before);
+
+        let to_xai = EntryFields { provider: Some("xai".into()), ..Default::default() };
+        let e = doc.edit("k", None, None, to_xai, &change()).unwrap();
+        assert_eq!((e.provider.as_str(), e.env_var.as_str()), ("xai", "XAI_API_KEY"));
+        let reset = EntryFields { provider: Some(String::new()), ..Default::default() };
+        let e = doc.edit("k", None, None, reset, &change()).unwrap();
+        assert_eq!((e.provider.as_str(), e.env_var.as_str()), ("groq", "GROQ_API_KEY"));
+        let date = NaiveDate::from_ymd_opt(2027, 1, 31);
+        let e =
+            doc.edit("k", None, None, EntryFields { expires_on: Some(date), ..Default::default() }, &change()).unwrap();
+        assert_eq!(e.expires_on, date);
+        let e =
+            doc.edit("k", None, None, EntryFields { expires_on: Some(None), ..Default::default() }, &change()).unwrap();
+        assert_eq!(e.expires_on, None);
     }
 
     #[test]

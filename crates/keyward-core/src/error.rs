@@ -34,6 +34,8 @@ pub enum VaultError {
     DiskFull,
     #[error("There is no vault at {path}. Create one with `keyward init`.")]
     NoVault { path: PathBuf },
+    #[error("{path} does not exist.")]
+    NotFound { path: PathBuf },
     #[error("{path} already exists; Keyward will not overwrite it.")]
     AlreadyExists { path: PathBuf },
     #[error("{path} is a different vault (another vault id); it was not merged.")]
@@ -59,7 +61,7 @@ impl VaultError {
         match source.kind() {
             io::ErrorKind::PermissionDenied => Self::PermissionDenied { path },
             io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => Self::DiskFull,
-            io::ErrorKind::NotFound => Self::NoVault { path },
+            io::ErrorKind::NotFound => Self::NotFound { path },
             _ => Self::Io { path, source },
         }
     }

@@ -17,6 +17,11 @@ pub enum Source {
 }
 
 impl Source {
+    /// What `Skipped::line` counts: lines of a `.env` file, data rows of a CSV export.
+    pub fn unit(self) -> &'static str {
+        if self == Source::Dotenv { "line" } else { "row" }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Source::Dotenv => ".env file",
@@ -155,53 +160,43 @@ fn provider_from_var(var: &str) -> Option<&'static provider::Provider> {
 }
 
 /// Reads a value after `=`: `"double"` (escapes, may span lines), `'single'` (literal),
-/// or bare (up to a ` #` comment).
+/// or bare (up to a ` #` comment). The value is copied once, into a wiped buffer.
 fn dotenv_value<'a>(
-    rest: &str,
+    rest: &'a str,
     more_lines: &mut impl Iterator<Item = (usize, &'a str)>,
 ) -> std::result::Result<Secret, &'static str> {
-    let mut chars = rest.chars();
-    match chars.next() {
-        Some('"') => {
-            let mut out = String::new();
-            let mut text: String = chars.collect();
-            loop {
-                let mut it = text.chars();
-                while let Some(c) = it.next() {
-                    match c {
-                        '"' => return Ok(Secret::new(out)),
-                        '\\' => match it.next() {
-                            Some('n') => out.push('\n'),
-                            Some('t') => out.push('\t'),
-                            Some('r') => out.push('\r'),
-                            Some(other) => out.push(other),
-                            None => {}
-                        },
-                        c => out.push(c),
-                    }
-                }
-                match more_lines.next() {
-                    Some((_, next)) => {
-                        out.push('\n');
-                        text = next.to_string();
-                    }
-                    None => return Err("the closing quote is missing"),
-                }
+    if let Some(body) = rest.strip_prefix('\'') {
+        return match body.find('\'') {
+            Some(end) => Ok(Secret::new(body[..end].to_string())),
+            None => Err("the closing quote is missing"),
+        };
+    }
+    let Some(mut line) = rest.strip_prefix('"') else {
+        let value = rest.find(" #").map_or(rest, |i| &rest[..i]);
+        return Ok(Secret::new(value.trim().to_string()));
+    };
+    let mut out = zeroize::Zeroizing::new(String::with_capacity(line.len() + 64));
+    loop {
+        let mut chars = line.chars();
+        while let Some(c) = chars.next() {
+            match c {
+                '"' => return Ok(Secret::new(std::mem::take(&mut *out))),
+                '\\' => match chars.next() {
+                    Some('n') => out.push('\n'),
+                    Some('t') => out.push('\t'),
+                    Some('r') => out.push('\r'),
+                    Some(other) => out.push(other),
+                    None => {}
+                },
+                c => out.push(c),
             }
         }
-        Some('\'') => {
-            let body: String = chars.collect();
-            match body.find('\'') {
-                Some(end) => Ok(Secret::new(body[..end].to_string())),
-                None => Err("the closing quote is missing"),
+        match more_lines.next() {
+            Some((_, next)) => {
+                out.push('\n');
+                line = next;
             }
-        }
-        _ => {
-            let value = match rest.find(" #") {
-                Some(i) => &rest[..i],
-                None => rest,
-            };
-            Ok(Secret::new(value.trim().to_string()))
+            None => return Err("the closing quote is missing"),
         }
     }
 }
@@ -290,11 +285,15 @@ fn parse_csv(text: &str, source: Source, all: bool) -> Result<Parsed> {
     Ok(parsed)
 }
 
-/// A provider named in an item's title or URL (`OpenAI prod`, `console.anthropic.com`).
+/// A provider named in an item's title or URL (`OpenAI prod`, `console.anthropic.com`), by
+/// whole words only: "Taxaid portal" is not xAI.
 fn provider_from_text(text: &str) -> Option<&'static provider::Provider> {
-    let text = text.to_lowercase();
+    let lower = text.to_lowercase();
+    let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let joined = format!(" {} ", words.join(" "));
     provider::PROVIDERS.iter().filter(|p| p.id != "openai-compatible").find(|p| {
-        text.contains(p.id) || text.contains(&p.display_name.to_lowercase()) || text.contains(&p.id.replace('-', ""))
+        let names = [p.id.replace('-', " "), p.id.replace('-', ""), p.display_name.to_lowercase()];
+        names.iter().any(|n| joined.contains(&format!(" {n} ")))
     })
 }
 
@@ -359,6 +358,8 @@ mod tests {
                   Mistral API key,https://console.mistral.ai,,abc123,,false,false,\"ai,prod\",\n";
         let p = parse(op, false).unwrap();
         assert_eq!(p.source, Source::OnePassword);
+        let not_xai = "Title,Url,Username,Password\nTaxaid portal,https://taxaid.example,,pw\n";
+        assert!(parse(not_xai, false).unwrap().candidates.is_empty());
         assert_eq!(p.candidates[0].fields.provider.as_deref(), Some("mistral"));
         assert_eq!(p.candidates[0].fields.tags.as_ref().unwrap().len(), 2);
     }

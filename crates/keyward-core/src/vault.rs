@@ -31,6 +31,8 @@ pub struct SaveReport {
     pub merged: bool,
     /// Keys renamed because both copies had a different key of the same name: (old, new).
     pub renamed: Vec<(String, String)>,
+    /// Backups deleted because they were encrypted with the old passphrase.
+    pub backups_removed: usize,
 }
 
 /// Recorded as who renamed keys whose names clashed in a merge.
@@ -40,6 +42,7 @@ impl Vault {
     /// Creates a new, empty personal vault at `path`, protected by `passphrase`.
     /// Refuses if anything exists at `path`.
     pub fn create(path: &Path, passphrase: SecretString, work_factor: u8) -> Result<Vault> {
+        let path = &resolve(path)?;
         let mut doc = Document::new(Utc::now());
         doc.settings.scrypt_work_factor = work_factor.clamp(crypto::MIN_WORK_FACTOR, crypto::MAX_WORK_FACTOR);
         let unlock = Unlock::Passphrase(passphrase);
@@ -50,7 +53,11 @@ impl Vault {
 
     /// Opens and decrypts the vault at `path`.
     pub fn open(path: &Path, unlock: Unlock) -> Result<Vault> {
-        let bytes = atomic_file::read(path)?;
+        let path = &resolve(path)?;
+        let bytes = atomic_file::read(path).map_err(|e| match e {
+            VaultError::NotFound { path } => VaultError::NoVault { path },
+            e => e,
+        })?;
         let doc = decrypt(path, &bytes, &unlock)?;
         Ok(Vault { path: path.to_path_buf(), doc, unlock, on_disk: bytes })
     }
@@ -73,7 +80,8 @@ impl Vault {
         self.save_with(None)
     }
 
-    /// Re-encrypts the vault under a new passphrase (merging in any change made meanwhile).
+    /// Re-encrypts the vault under a new passphrase (merging in any change made meanwhile), and
+    /// deletes the backups, which the old passphrase would still open.
     pub fn change_passphrase(&mut self, new: SecretString) -> Result<SaveReport> {
         if !matches!(self.unlock, Unlock::Passphrase(_)) {
             return Err(VaultError::Invalid("This vault has no passphrase to change.".into()));
@@ -108,8 +116,23 @@ impl Vault {
         self.on_disk = bytes;
         if let Some(new) = new_unlock {
             self.unlock = new;
+            report.backups_removed = atomic_file::remove_backups(&self.path);
         }
         Ok(report)
+    }
+}
+
+/// The real location of a vault: a symlinked vault (into a sync folder, say) is written where
+/// the link points, so that the rename keeps the link and the backups sit next to the file.
+fn resolve(path: &Path) -> Result<PathBuf> {
+    match std::fs::canonicalize(path) {
+        Ok(real) => Ok(real),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => match std::fs::read_link(path) {
+            // A dangling link: create the file it points to.
+            Ok(target) => Ok(path.parent().map_or(target.clone(), |dir| dir.join(&target))),
+            Err(_) => Ok(path.to_path_buf()),
+        },
+        Err(e) => Err(VaultError::io(path, e)),
     }
 }
 

@@ -69,6 +69,12 @@ fn bad_files_give_typed_errors_and_stay_byte_identical() {
     assert_refused(&path, &not_vault, |e| matches!(e, VaultError::NotAVault { .. }));
     let not_json = crypto::encrypt_with_passphrase(b"plain text", &pw, WF);
     assert_refused(&path, &not_json, |e| matches!(e, VaultError::NotAVault { .. }));
+    // A value of the wrong type is reported by position, never quoted (it could be a key).
+    let misplaced = br#"{"format":"keyward-vault","version":1,"vault_id":"v","created_at":"2026-01-01T00:00:00Z",
+        "entries":[{"id":"i","name":"n","provider":"openai","secret":"x","env_var":"X","created_at":"2026-01-01T00:00:00Z",
+        "updated_at":"2026-01-01T00:00:00Z","tags":"sk-secret-in-the-wrong-field"}]}"#;
+    let misplaced = crypto::encrypt_with_passphrase(misplaced, &pw, WF);
+    assert_refused(&path, &misplaced, |e| matches!(e, VaultError::Damaged { reason, .. } if reason.contains("line 3")));
     let newer = crypto::encrypt_with_passphrase(br#"{"format":"keyward-vault","version":7,"entries":"?"}"#, &pw, WF);
     assert_refused(&path, &newer, |e| matches!(e, VaultError::NewerVersion { found: 7, supported: 1 }));
 
@@ -166,8 +172,13 @@ fn passphrase_change_reencrypts_and_keeps_entries() {
     let dir = tempfile::tempdir().unwrap();
     let path = new_vault(dir.path(), &[("k", "v")]);
     let mut vault = Vault::open(&path, pass("pw")).unwrap();
-    vault.change_passphrase(SecretString::from("new pw".to_string())).unwrap();
+    let report = vault.change_passphrase(SecretString::from("new pw".to_string())).unwrap();
     assert!(matches!(Vault::open(&path, pass("pw")), Err(VaultError::WrongPassphrase)));
+    // No backup readable with the old passphrase is left behind.
+    assert!(report.backups_removed >= 1);
+    assert!(
+        (1..=keyward_core::atomic_file::BACKUPS).all(|n| !keyward_core::atomic_file::backup_path(&path, n).exists())
+    );
     let reopened = Vault::open(&path, pass("new pw")).unwrap();
     assert_eq!(reopened.document().get("k").unwrap().secret.expose(), "v");
 }
@@ -187,4 +198,22 @@ fn a_hostile_work_factor_is_refused() {
     let err = Vault::open(&path, pass("pw")).unwrap_err();
     assert!(matches!(err, VaultError::WorkFactorTooHigh { found: 40, limit: 22 }), "{err:?}");
     assert_eq!(fs::read(&path).unwrap(), forged);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_vault_stays_a_link_and_its_target_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let synced = dir.path().join("sync");
+    fs::create_dir(&synced).unwrap();
+    let real = new_vault(&synced, &[("k", "v")]);
+    let link = dir.path().join("vault-link.age");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+
+    let mut vault = Vault::open(&link, pass("pw")).unwrap();
+    vault.document_mut().add("k2", Secret::from("v2"), EntryFields::default(), &change()).unwrap();
+    vault.save().unwrap();
+    assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert_eq!(Vault::open(&real, pass("pw")).unwrap().document().entries.len(), 2);
+    assert!(keyward_core::atomic_file::backup_path(&real, 1).exists());
 }

@@ -54,12 +54,7 @@ pub fn edit(
     fields: FieldArgs,
     secret_stdin: bool,
 ) -> Result<(), VaultError> {
-    let secret = if secret_stdin {
-        let text = input::secret_from_stdin()?;
-        Some(keyward_core::Secret::new(text.trim().to_string()))
-    } else {
-        None
-    };
+    let secret = if secret_stdin { Some(input::secret(name)?) } else { None };
     let mut vault = ctx.open()?;
     let change = ctx.change();
     let entry = vault.document_mut().edit(name, new_name, secret, fields.into_fields(), &change)?;

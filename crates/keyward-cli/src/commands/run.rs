@@ -1,6 +1,7 @@
 //! `run`: start a program with keys in its environment; its exit code becomes ours.
 
 use crate::context::Context;
+use crate::input;
 use keyward_core::{Document, VaultError, provider};
 use std::ffi::OsString;
 use std::process::Command;
@@ -10,6 +11,10 @@ pub fn run(ctx: &Context, mappings: &[String], command: &[OsString]) -> Result<i
     let vault = ctx.open()?;
     let mut cmd = Command::new(&command[0]);
     cmd.args(&command[1..]);
+    // The program gets the keys it was given, never the master passphrase.
+    for var in input::PASSPHRASE_VARS {
+        cmd.env_remove(var);
+    }
     for (var, value) in resolve(vault.document(), mappings)? {
         cmd.env(var, value.expose());
     }

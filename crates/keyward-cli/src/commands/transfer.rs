@@ -28,7 +28,7 @@ pub fn import(ctx: &Context, file: &Path, all: bool) -> Result<(), VaultError> {
         println!("Skipped {}:", report.skipped.len());
         for s in &report.skipped {
             let what = if s.name.is_empty() { String::new() } else { format!(" \"{}\"", s.name) };
-            println!("  - line {}{what}: {}", s.line, s.reason);
+            println!("  - {} {}{what}: {}", source.unit(), s.line, s.reason);
         }
     }
     Ok(())

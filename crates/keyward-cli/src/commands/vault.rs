@@ -25,8 +25,11 @@ pub fn init(ctx: &Context, work_factor: u8) -> Result<(), VaultError> {
 pub fn passwd(ctx: &Context, new_file: Option<&Path>) -> Result<(), VaultError> {
     let mut vault = ctx.open()?;
     let new = input::new_passphrase(new_file, input::new_passphrase_env(false))?;
-    vault.change_passphrase(new)?;
+    let report = vault.change_passphrase(new)?;
     println!("The passphrase of {} was changed.", ctx.vault_path.display());
+    if report.backups_removed > 0 {
+        println!("Its {} backup(s), which the old passphrase still opened, were deleted.", report.backups_removed);
+    }
     Ok(())
 }
 
