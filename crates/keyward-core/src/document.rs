@@ -1,7 +1,7 @@
 //! The plaintext inside a vault file: a versioned JSON document of entries, and the
 //! operations that change it (add, edit, remove), each stamped with who and when.
 
-use crate::entry::{Entry, Tombstone};
+use crate::entry::{Entry, LastCheck, Tombstone};
 use crate::error::{Result, VaultError};
 use crate::provider;
 use crate::secret::Secret;
@@ -214,6 +214,14 @@ impl Document {
         entry.touch(at, change.actor);
         self.entries[index] = entry;
         Ok(&self.entries[index])
+    }
+
+    /// Saves a key check's result on the entry with id `entry_id` (if it still exists). This is
+    /// not a change of the key: `updated_at` stays, so a check never wins a merge over an edit.
+    pub fn record_check(&mut self, entry_id: &str, check: LastCheck) {
+        if let Some(e) = self.entries.iter_mut().find(|e| e.id == entry_id) {
+            e.last_check = Some(check);
+        }
     }
 
     /// Deletes an entry, leaving a tombstone so that other copies learn of the deletion.

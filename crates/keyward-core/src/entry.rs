@@ -64,7 +64,7 @@ crate::unknown_fields::deserialize_keeping_unknown!(
     LastCheck,
     times: [checked_at],
     required: [status],
-    optional: [message, http_status]
+    optional: [message, http_status, hint, provider_code, request_id, latency_ms, deep]
 );
 
 /// A secret value an entry held before it was replaced.
@@ -86,6 +86,17 @@ pub struct LastCheck {
     pub message: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub http_status: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider_code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latency_ms: Option<u64>,
+    /// It was a deep check (one paid generation request).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub deep: bool,
     #[serde(flatten)]
     pub unknown: Map<String, Value>,
 }

@@ -2,6 +2,7 @@
 //! keys. No GUI and no terminal: the CLI and the desktop app are thin clients of this crate.
 
 pub mod atomic_file;
+pub mod check;
 pub mod clipboard;
 pub mod crypto;
 pub mod document;

@@ -90,6 +90,13 @@ fn merge_entry(x: &Entry, y: &Entry) -> Entry {
         replaced_by: loser.updated_by.clone(),
     });
     merged.tidy_history();
+    // Check results do not change `updated_at`: keep the latest one made on this same key.
+    if loser.secret == winner.secret
+        && let Some(theirs) = &loser.last_check
+        && merged.last_check.as_ref().is_none_or(|ours| theirs.checked_at > ours.checked_at)
+    {
+        merged.last_check = Some(theirs.clone());
+    }
     merged
 }
 

@@ -1,0 +1,158 @@
+//! Making the requests: one shared HTTP client (rustls, OS trust store, proxies from the
+//! environment or a setting), no redirects, timeouts, and answers read up to a cap.
+
+use super::classify::{self, Verdict};
+use super::request::{self, Call, NoTarget};
+use super::{CheckJob, CheckOptions, CheckReport, Details, Status, explain};
+use crate::error::VaultError;
+use std::time::Instant;
+
+/// Checks keys. Cheap to clone; share one for a whole run (it keeps connections open).
+#[derive(Debug, Clone)]
+pub struct Checker {
+    client: reqwest::Client,
+    options: CheckOptions,
+}
+
+/// An answer as received (body cut at the cap).
+pub(crate) struct Raw {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Raw {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+}
+
+impl Checker {
+    pub fn new(options: CheckOptions) -> Result<Checker, VaultError> {
+        // rustls with the ring provider; installing it twice is harmless.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let mut builder = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(options.timeout)
+            .connect_timeout(options.connect_timeout)
+            .user_agent(concat!("Keyward/", env!("CARGO_PKG_VERSION")));
+        if let Some(proxy) = &options.proxy {
+            let proxy = reqwest::Proxy::all(proxy)
+                .map_err(|_| VaultError::Invalid("The proxy setting is not a valid URL.".into()))?;
+            builder = builder.proxy(proxy);
+        }
+        let client =
+            builder.build().map_err(|_| VaultError::Invalid("Could not set up secure connections (TLS).".into()))?;
+        Ok(Checker { client, options })
+    }
+
+    pub fn options(&self) -> &CheckOptions {
+        &self.options
+    }
+
+    /// Checks one key (plain, then deep when asked and the plain check passed).
+    pub async fn check(&self, job: &CheckJob) -> CheckReport {
+        let checked_at = chrono::Utc::now();
+        let mut report = CheckReport {
+            name: job.name.clone(),
+            entry_id: job.entry_id.clone(),
+            provider: job.provider.clone(),
+            status: Status::Unsupported,
+            message: String::new(),
+            hint: String::new(),
+            link: None,
+            http_status: None,
+            provider_code: None,
+            request_id: None,
+            latency_ms: None,
+            checked_at,
+            sent_to: None,
+            custom_base_url: false,
+            deep: false,
+            details: Details::default(),
+        };
+        let target = match request::target(job) {
+            Ok(t) => t,
+            Err(why) => {
+                let (message, hint) = explain::no_target(&job.provider, &why);
+                report.message = message;
+                report.hint = hint;
+                if why == NoTarget::BadBaseUrl {
+                    report.status = Status::NetworkError;
+                }
+                return report;
+            }
+        };
+        report.sent_to = Some(target.host.clone());
+        report.custom_base_url = target.custom;
+
+        let Some(call) = request::plain(&target, job) else {
+            let (message, hint) = explain::no_check(target.provider);
+            report.message = message;
+            report.hint = hint;
+            return report;
+        };
+        let mut verdict = self.run(&call, target.provider, false, &mut report).await;
+        if self.options.deep && verdict.status == Status::Valid {
+            report.deep = true;
+            let models = report.details.models_all.clone();
+            if let Some(call) = request::deep(&target, job, &models) {
+                verdict = self.run(&call, target.provider, true, &mut report).await;
+            }
+        }
+        report.details.models_all.clear();
+        report.status = verdict.status;
+        report.provider_code = verdict.code;
+        let (message, hint, link) = explain::verdict(target.provider, verdict.status, verdict.reason, &report);
+        report.message = message;
+        report.hint = hint;
+        report.link = link;
+        report
+    }
+
+    /// Makes one call and classifies its answer, filling the report's HTTP details.
+    async fn run(
+        &self,
+        call: &Call,
+        provider: &crate::provider::Provider,
+        deep: bool,
+        report: &mut CheckReport,
+    ) -> Verdict {
+        let started = Instant::now();
+        let result = self.fetch(call).await;
+        report.latency_ms = Some(u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX));
+        match result {
+            Ok(raw) => {
+                report.http_status = Some(raw.status);
+                classify::answer(provider, &raw, deep, &mut report.details, &mut report.request_id)
+            }
+            Err(e) => classify::transport(&e),
+        }
+    }
+
+    async fn fetch(&self, call: &Call) -> Result<Raw, reqwest::Error> {
+        let mut request = if call.post { self.client.post(&call.url) } else { self.client.get(&call.url) };
+        for (name, value) in &call.headers {
+            request = request.header(*name, value);
+        }
+        if let Some(body) = &call.body {
+            request = request.header("content-type", "application/json").body(body.clone());
+        }
+        let mut response = request.send().await?;
+        let status = response.status().as_u16();
+        let headers = response
+            .headers()
+            .iter()
+            .filter_map(|(n, v)| v.to_str().ok().map(|v| (n.as_str().to_ascii_lowercase(), v.to_string())))
+            .collect();
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await? {
+            let room = self.options.max_body.saturating_sub(body.len());
+            body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+            if body.len() >= self.options.max_body {
+                break; // the rest is dropped with the connection
+            }
+        }
+        Ok(Raw { status, headers, body })
+    }
+}
