@@ -94,6 +94,26 @@ pub enum Command {
         /// Keys to export (default: all)
         names: Vec<String>,
     },
+    /// Check keys with their providers and say what is wrong (saved on each key)
+    Test {
+        /// Keys to check
+        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        names: Vec<String>,
+        /// Check every key
+        #[arg(long)]
+        all: bool,
+        /// Also make one tiny paid request per key (a fraction of a cent) to prove it can generate
+        #[arg(long)]
+        deep: bool,
+        #[arg(long)]
+        json: bool,
+        /// Seconds to wait for each provider
+        #[arg(long, default_value_t = 15, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=300))]
+        timeout: u64,
+        /// Send checks through this proxy (default: HTTPS_PROXY / ALL_PROXY / NO_PROXY)
+        #[arg(long, value_name = "URL")]
+        proxy: Option<String>,
+    },
     /// Change the master passphrase (new one from the terminal, KEYWARD_NEW_PASSPHRASE or --new-passphrase-file)
     Passwd {
         #[arg(long, value_name = "FILE")]

@@ -8,7 +8,7 @@ mod output;
 
 use args::{Cli, Command};
 use clap::Parser;
-use commands::{copy, entries, run, transfer, vault};
+use commands::{copy, entries, run, test, transfer, vault};
 use context::Context;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -44,6 +44,16 @@ fn dispatch(cli: Cli) -> Result<u8, keyward_core::VaultError> {
         }
         Command::Import { file, all } => transfer::import(&ctx, &file, all)?,
         Command::Export { format: _, names } => transfer::export(&ctx, &names)?,
+        Command::Test { names, all, deep, json, timeout, proxy } => {
+            let options = keyward_core::check::CheckOptions {
+                deep,
+                timeout: Duration::from_secs(timeout),
+                proxy,
+                ..Default::default()
+            };
+            let all_valid = test::test(&ctx, &names, all, options, json)?;
+            return Ok(if all_valid { 0 } else { 1 });
+        }
         Command::Passwd { new_passphrase_file } => vault::passwd(&ctx, new_passphrase_file.as_deref())?,
     }
     Ok(0)

@@ -3,5 +3,6 @@
 pub mod copy;
 pub mod entries;
 pub mod run;
+pub mod test;
 pub mod transfer;
 pub mod vault;

@@ -138,6 +138,20 @@ impl From<&Entry> for CheckJob {
     }
 }
 
+/// Where a key would be sent by a check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Destination {
+    /// `host` or `host:port`.
+    pub host: String,
+    /// Not the provider's own address (a proxy, gateway or self-hosted server).
+    pub custom: bool,
+}
+
+/// Where `job`'s key would be sent, so clients can say so before checking.
+pub fn destination(job: &CheckJob) -> Option<Destination> {
+    request::target(job).ok().map(|t| Destination { host: t.host, custom: t.custom })
+}
+
 /// How checks are made.
 #[derive(Debug, Clone)]
 pub struct CheckOptions {
