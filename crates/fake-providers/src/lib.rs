@@ -146,7 +146,11 @@ fn read_request(stream: &TcpStream) -> Option<Request> {
     reader.read_line(&mut line).ok()?;
     let mut parts = line.split_whitespace();
     let method = parts.next()?.to_string();
-    let path = parts.next()?.to_string();
+    let mut path = parts.next()?.to_string();
+    // As an HTTP proxy, requests come in absolute form (`GET http://host/path`): keep the path.
+    if let Some(rest) = path.strip_prefix("http://") {
+        path = rest.find('/').map_or("/".to_string(), |i| rest[i..].to_string());
+    }
     let mut headers = Vec::new();
     loop {
         let mut h = String::new();

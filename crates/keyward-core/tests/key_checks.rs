@@ -240,6 +240,21 @@ async fn network_failures_and_unsupported() {
 }
 
 #[tokio::test]
+async fn a_proxy_setting_is_used() {
+    let proxy = FakeProviders::start();
+    let mut j = job(&proxy, "openai", "sk-proj-via-proxy");
+    // Unreachable directly (nothing listens there); only the proxy can answer.
+    j.base_url = Some("http://127.0.0.3:9/openai/v1".into());
+    let options = CheckOptions { proxy: Some(format!("http://{}", proxy.addr())), ..Default::default() };
+    let r = Checker::new(options).unwrap().check(&j).await;
+    assert_eq!(r.status, Status::Valid, "{r:?}");
+    assert_eq!(proxy.requests().len(), 1);
+    assert_eq!(proxy.requests()[0].path, "/openai/v1/models");
+    let bad = CheckOptions { proxy: Some("::not a proxy::".into()), ..Default::default() };
+    assert!(Checker::new(bad).is_err());
+}
+
+#[tokio::test]
 async fn many_keys_concurrently_with_progress_and_cancel() {
     let server = FakeProviders::start();
     let jobs: Vec<CheckJob> = (0..30)
