@@ -119,6 +119,55 @@ impl FakeProviders {
     }
 }
 
+/// An HTTPS server on 127.0.0.1 with a self-signed certificate that no trust store accepts. It
+/// records requests that get through the TLS handshake (there should be none).
+pub struct UntrustedTls {
+    addr: SocketAddr,
+    log: Arc<Mutex<Vec<String>>>,
+}
+
+impl UntrustedTls {
+    pub fn start() -> UntrustedTls {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let cert = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_string(), "localhost".to_string()])
+            .expect("a self-signed certificate");
+        let key = rustls::pki_types::PrivateKeyDer::Pkcs8(cert.signing_key.serialize_der().into());
+        let config = rustls::ServerConfig::builder()
+            .with_no_client_auth()
+            .with_single_cert(vec![cert.cert.der().clone()], key)
+            .expect("a TLS server configuration");
+        let config = Arc::new(config);
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let addr = listener.local_addr().expect("address");
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let accept_log = Arc::clone(&log);
+        thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let Ok(conn) = rustls::ServerConnection::new(Arc::clone(&config)) else { continue };
+                let log = Arc::clone(&accept_log);
+                thread::spawn(move || {
+                    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+                    let mut tls = rustls::StreamOwned::new(conn, stream);
+                    let mut line = String::new();
+                    if BufReader::new(&mut tls).read_line(&mut line).is_ok() && !line.is_empty() {
+                        log.lock().unwrap().push(line);
+                    }
+                });
+            }
+        });
+        UntrustedTls { addr, log }
+    }
+
+    pub fn base_url(&self, provider: &str) -> String {
+        format!("https://{}/{provider}{}", self.addr, answers::base_suffix(provider))
+    }
+
+    /// Request lines that arrived over TLS.
+    pub fn requests(&self) -> Vec<String> {
+        self.log.lock().unwrap().clone()
+    }
+}
+
 impl Drop for FakeProviders {
     fn drop(&mut self) {
         self.state.stopped.store(true, std::sync::atomic::Ordering::SeqCst);

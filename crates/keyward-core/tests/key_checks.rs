@@ -240,6 +240,17 @@ async fn network_failures_and_unsupported() {
 }
 
 #[tokio::test]
+async fn untrusted_certificates_are_refused_before_the_key_is_sent() {
+    let tls = fake_providers::UntrustedTls::start();
+    let mut j = job(&FakeProviders::start(), "openai", "sk-proj-over-tls");
+    j.base_url = Some(tls.base_url("openai"));
+    let r = checker(false).check(&j).await;
+    assert_eq!(r.status, Status::NetworkError, "{r:?}");
+    assert!(r.message.contains("secure connection"), "{}", r.message);
+    assert!(tls.requests().is_empty(), "a request got through an untrusted TLS connection");
+}
+
+#[tokio::test]
 async fn a_proxy_setting_is_used() {
     let proxy = FakeProviders::start();
     let mut j = job(&proxy, "openai", "sk-proj-via-proxy");
