@@ -58,6 +58,28 @@ pub(crate) fn answer(req: &Request, redirect_to: &str) -> Answer {
             };
         }
         "malformed" => return json(200, "{\"data\": [{\"id\": \"gpt-4o"),
+        // A gateway that echoes the key back everywhere it can.
+        "echo" => {
+            let body = format!(r#"{{"error":{{"message":"bad key {key}","type":"{key}","code":"{key}"}}}}"#);
+            let a = with(json(401, &body), "x-request-id", key);
+            return with(a, "x-ratelimit-limit-requests", key);
+        }
+        "echo_label" => {
+            return json(
+                200,
+                &format!(r#"{{"data":{{"label":"{key}","limit":null,"usage":0,"limit_remaining":null}}}}"#),
+            );
+        }
+        "echo_redirect" => return with(json(302, ""), "location", &format!("/login?key={key}")),
+        "forbidden_page" => {
+            return Answer {
+                status: 403,
+                headers: vec![("content-type", "text/html".into())],
+                body: Body::Text(
+                    "<html><body><h1>Access denied</h1>Blocked by the corporate firewall.</body></html>".into(),
+                ),
+            };
+        }
         "redirect" => return with(json(302, ""), "location", redirect_to),
         "huge" => return Answer { status: 200, headers: vec![], body: Body::Huge(64 << 20) },
         "hang" => return Answer { status: 200, headers: vec![], body: Body::Hang },
@@ -67,7 +89,8 @@ pub(crate) fn answer(req: &Request, redirect_to: &str) -> Answer {
     let scenario = match (scenario, generation) {
         ("no_credit_deep", true) => "no_credit",
         ("restricted_deep", true) => "restricted_generation",
-        ("no_credit_deep" | "restricted_deep", false) => "valid",
+        ("invalid_request_deep", true) => "bad_request",
+        ("no_credit_deep" | "restricted_deep" | "invalid_request_deep", false) => "valid",
         (s, _) => s,
     };
     match provider {
@@ -318,6 +341,9 @@ fn openrouter(scenario: &str) -> Answer {
 fn xai(scenario: &str, generation: bool) -> Answer {
     match scenario {
         "valid" if generation => openai("valid", true),
+        "bad_request" => {
+            json(400, r#"{"code":"Client specified an invalid argument","error":"Model not found: grok-0"}"#)
+        }
         "valid" => json(
             200,
             r#"{"redacted_api_key":"xai-...b2c3","user_id":"u1","name":"ci key","create_time":"2025-01-01T00:00:00Z","modify_time":"2025-01-01T00:00:00Z","modified_by":"u1","team_id":"t1","acls":["api-key:model:*","api-key:endpoint:*"],"api_key_id":"k1","team_blocked":false,"api_key_blocked":false,"api_key_disabled":false}"#,

@@ -42,6 +42,8 @@ pub struct FakeProviders {
 
 struct State {
     log: Mutex<Vec<Request>>,
+    /// Requests being answered now, and the most there ever were at once.
+    in_flight: Mutex<(usize, usize)>,
     latency: Mutex<Duration>,
     redirect_to: Mutex<String>,
     stopped: std::sync::atomic::AtomicBool,
@@ -74,6 +76,7 @@ impl FakeProviders {
         let addr = listener.local_addr().expect("local address");
         let state = Arc::new(State {
             log: Mutex::new(Vec::new()),
+            in_flight: Mutex::new((0, 0)),
             latency: Mutex::new(Duration::ZERO),
             redirect_to: Mutex::new("http://127.0.0.2:9/stolen".to_string()),
             stopped: std::sync::atomic::AtomicBool::new(false),
@@ -106,6 +109,11 @@ impl FakeProviders {
     /// Every request received so far.
     pub fn requests(&self) -> Vec<Request> {
         self.state.log.lock().unwrap().clone()
+    }
+
+    /// The most requests that were being answered at the same time.
+    pub fn max_in_flight(&self) -> usize {
+        self.state.in_flight.lock().unwrap().1
     }
 
     /// Delay before each answer (for benchmarks of many checks).
@@ -179,10 +187,16 @@ impl Drop for FakeProviders {
 fn serve(stream: TcpStream, state: &State) {
     let Some(request) = read_request(&stream) else { return };
     state.log.lock().unwrap().push(request.clone());
+    {
+        let mut n = state.in_flight.lock().unwrap();
+        n.0 += 1;
+        n.1 = n.1.max(n.0);
+    }
     let latency = *state.latency.lock().unwrap();
     if !latency.is_zero() {
         thread::sleep(latency);
     }
+    state.in_flight.lock().unwrap().0 -= 1;
     let redirect_to = state.redirect_to.lock().unwrap().clone();
     let answer = answers::answer(&request, &redirect_to);
     let _ = write_answer(stream, answer);

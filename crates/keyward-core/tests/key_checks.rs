@@ -194,11 +194,18 @@ async fn hostile_answers() {
     assert!(r.message.contains("web page"), "{}", r.message);
     assert_eq!(check(&server, "openai", "sk-proj-a:malformed", false).await.status, Status::ProviderError);
 
-    // A 64 MB answer is cut at the cap, quickly and without holding it all.
+    // A 64 MB answer is cut at the cap: a complete 200 whose start is read and found unreadable
+    // (not an answer that broke off), quickly.
     let started = Instant::now();
     let r = check(&server, "openai", "sk-proj-a:huge", false).await;
-    assert_eq!(r.status, Status::ProviderError);
+    assert_eq!((r.status, r.http_status), (Status::ProviderError, Some(200)));
+    assert!(r.message.contains("could not read"), "{}", r.message);
     assert!(started.elapsed() < Duration::from_secs(5));
+
+    // A firewall's block page is not a verdict on the key.
+    let r = check(&server, "openai", "sk-proj-a:forbidden_page", false).await;
+    assert_eq!((r.status, r.http_status), (Status::ProviderError, Some(403)));
+    assert!(r.message.contains("web page"), "{}", r.message);
 
     // A server that never answers: timeout.
     let quick = Checker::new(CheckOptions { timeout: Duration::from_millis(500), ..Default::default() }).unwrap();
@@ -206,6 +213,38 @@ async fn hostile_answers() {
     let r = quick.check(&job(&server, "openai", "sk-proj-a:hang")).await;
     assert_eq!(r.status, Status::Timeout);
     assert!(started.elapsed() < Duration::from_secs(3));
+}
+
+#[tokio::test]
+async fn a_server_that_echoes_the_key_cannot_make_keyward_print_it() {
+    let server = FakeProviders::start();
+    for (provider, key) in [
+        ("openai", "custom-key-0123456789:echo"),
+        ("openrouter", "custom-key-0123456789:echo_label"),
+        ("openai", "custom-key-0123456789:echo_redirect"),
+    ] {
+        let r = checker(false).check(&job(&server, provider, key)).await;
+        let json = serde_json::to_string(&r).unwrap();
+        assert!(!json.contains("custom-key-0123456789"), "{json}");
+    }
+}
+
+#[tokio::test]
+async fn deep_check_edge_cases() {
+    let server = FakeProviders::start();
+    // No deep check for OpenRouter: the report does not claim one.
+    let r = check(&server, "openrouter", "sk-or-v1-a", true).await;
+    assert_eq!((r.status, r.deep), (Status::Valid, false));
+    // Perplexity has no free check, but a deep one.
+    let r = check(&server, "perplexity", "pplx-a", false).await;
+    assert_eq!(r.status, Status::Unsupported);
+    let r = check(&server, "perplexity", "pplx-a", true).await;
+    assert_eq!((r.status, r.deep), (Status::Valid, true));
+    let chat = server.requests().into_iter().find(|r| r.path == "/perplexity/chat/completions").unwrap();
+    assert!(chat.body.contains("\"sonar\""), "{}", chat.body);
+    // xAI: a 400 from generation is not "unknown key".
+    let r = check(&server, "xai", "xai-a:invalid_request_deep", true).await;
+    assert_eq!(r.status, Status::ProviderError, "{r:?}");
 }
 
 #[tokio::test]
@@ -231,12 +270,18 @@ async fn network_failures_and_unsupported() {
     let r = checker(false).check(&j).await;
     assert_eq!((r.status, r.sent_to.is_some()), (Status::Unsupported, true));
 
-    // The provider's own base URL is not "custom".
+    // The provider's own base URL is not "custom" (decided without any request).
     j.provider = "openai".into();
     j.base_url = Some("https://api.openai.com/v1/".into());
-    let r =
-        Checker::new(CheckOptions { timeout: Duration::from_millis(1), ..Default::default() }).unwrap().check(&j).await;
-    assert!(!r.custom_base_url);
+    assert_eq!(
+        keyward_core::check::destination(&j),
+        Some(keyward_core::check::Destination { host: "api.openai.com".into(), custom: false })
+    );
+    // Plain http is refused for anything but this computer: the key would travel unencrypted.
+    j.base_url = Some("http://gateway.example/v1".into());
+    let r = checker(false).check(&j).await;
+    assert_eq!((r.status, r.http_status), (Status::NetworkError, None));
+    assert!(r.message.contains("unencrypted"), "{}", r.message);
 }
 
 #[tokio::test]
@@ -275,9 +320,14 @@ async fn many_keys_concurrently_with_progress_and_cancel() {
         })
         .collect();
     let mut progress = 0;
-    let reports = checker(false).check_many(jobs, &Cancel::default(), |_| progress += 1).await;
+    server.set_latency(Duration::from_millis(50));
+    let options = CheckOptions { per_host: 3, ..Default::default() };
+    let reports = Checker::new(options).unwrap().check_many(jobs, &Cancel::default(), |_| progress += 1).await;
     assert_eq!((reports.len(), progress), (30, 30));
     assert_eq!(reports.iter().filter(|r| r.status == Status::Valid).count(), 6);
+    // Concurrent, but never more than the per-host bound at once.
+    assert_eq!(server.max_in_flight(), 3);
+    server.set_latency(Duration::ZERO);
 
     // Cancel a run stuck on servers that never answer: it returns promptly.
     let stuck: Vec<CheckJob> = (0..10).map(|i| job(&server, "openai", &format!("sk-proj-{i}:hang"))).collect();

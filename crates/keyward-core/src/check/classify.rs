@@ -34,6 +34,12 @@ pub(crate) enum Reason {
     BrokenAnswer,
 }
 
+impl Verdict {
+    pub fn valid() -> Verdict {
+        verdict(Status::Valid, None, Reason::None)
+    }
+}
+
 fn verdict(status: Status, code: Option<String>, reason: Reason) -> Verdict {
     Verdict { status, code, reason }
 }
@@ -109,9 +115,8 @@ pub(crate) fn answer(
         .or_else(|| request_id.take());
 
     if (300..400).contains(&raw.status) {
-        details.redirect_to = raw.header("location").map(|l| {
-            url::Url::parse(l).ok().and_then(|u| u.host_str().map(str::to_string)).unwrap_or_else(|| l.to_string())
-        });
+        details.redirect_to =
+            raw.header("location").and_then(|l| url::Url::parse(l).ok()).and_then(|u| u.host_str().map(str::to_string));
         return verdict(Status::NetworkError, None, Reason::Redirect);
     }
     let Some(json) = json else {
@@ -120,7 +125,7 @@ pub(crate) fn answer(
     if (200..300).contains(&raw.status) {
         return success(provider, &json, deep, details);
     }
-    failure(provider, raw.status, &error_fields(&json))
+    failure(provider, raw.status, &error_fields(&json), deep)
 }
 
 /// An answer that is not JSON: a proxy's or gateway's page, or a broken answer.
@@ -128,9 +133,9 @@ fn without_json(raw: &Raw) -> Verdict {
     let looks_like_page =
         raw.header("content-type").is_some_and(|c| c.contains("html")) || raw.body.trim_ascii_start().starts_with(b"<");
     let reason = if looks_like_page { Reason::WebPage } else { Reason::Malformed };
+    // A block page from a firewall or CDN (403) says nothing about the key.
     let status = match raw.status {
         401 => Status::Invalid,
-        403 => Status::Restricted,
         429 => Status::RateLimited,
         _ => Status::ProviderError,
     };
@@ -160,7 +165,8 @@ fn success(provider: &Provider, json: &Value, deep: bool, details: &mut Details)
         }
         Style::OpenRouter => {
             let data = json.get("data").unwrap_or(&Value::Null);
-            details.key_info = text(data.get("label"));
+            // OpenRouter's default label is the key itself, masked: not worth repeating.
+            details.key_info = text(data.get("label")).filter(|l| crate::provider::detect(l).is_none());
             let remaining = data.get("limit_remaining").and_then(Value::as_f64);
             details.credit = match remaining {
                 Some(r) => Some(format!("{r:.2} USD left of the key's limit")),
@@ -205,7 +211,7 @@ fn success(provider: &Provider, json: &Value, deep: bool, details: &mut Details)
     }
 }
 
-fn failure(provider: &Provider, status: u16, f: &ErrorFields) -> Verdict {
+fn failure(provider: &Provider, status: u16, f: &ErrorFields, deep: bool) -> Verdict {
     // The most telling code: Google's reason, then the provider's code (numbers only repeat the
     // HTTP status), Google's status name, the error type.
     let named = f.code.clone().filter(|c| !c.chars().all(|ch| ch.is_ascii_digit()));
@@ -246,7 +252,8 @@ fn failure(provider: &Provider, status: u16, f: &ErrorFields) -> Verdict {
             }
         }
         400 => {
-            if reason_is("API_KEY_INVALID") || provider.style == Style::Xai {
+            // xAI answers an unknown key with 400 on its key endpoint (not on generation).
+            if reason_is("API_KEY_INVALID") || (provider.style == Style::Xai && !deep) {
                 v(Status::Invalid, Reason::None)
             } else if f.google_status.as_deref() == Some("FAILED_PRECONDITION") || has("location is not supported") {
                 v(Status::RegionBlocked, Reason::None)

@@ -166,6 +166,11 @@ pub(crate) fn no_target(provider_id: &str, why: &NoTarget) -> (String, String) {
             format!("{name} keys are checked at their own address, and this entry has no base URL."),
             "Set the entry's base URL (your resource or server address).".to_string(),
         ),
+        NoTarget::Insecure => (
+            "The entry's base URL uses plain http, so the key would travel unencrypted; Keyward did not send it."
+                .to_string(),
+            "Use an https:// base URL (plain http is allowed only for a server on this computer).".to_string(),
+        ),
         NoTarget::BadBaseUrl => (
             "The entry's base URL is not a valid http(s) address.".to_string(),
             "Correct the base URL of this entry.".to_string(),

@@ -14,6 +14,34 @@ pub struct Checker {
     options: CheckOptions,
 }
 
+/// Removes the key from everything the answer put into the report: a gateway or proxy that
+/// echoes the key (in a request id, a header, a label, an error code) must not make Keyward
+/// print or save it.
+fn redact(report: &mut CheckReport, key: &str) {
+    let key = key.trim();
+    if key.is_empty() {
+        return;
+    }
+    let clean = |s: &mut String| {
+        if s.contains(key) {
+            *s = s.replace(key, "[the key]");
+        }
+    };
+    let d = &mut report.details;
+    for s in [&mut report.message, &mut report.hint]
+        .into_iter()
+        .chain(report.request_id.as_mut())
+        .chain(report.provider_code.as_mut())
+        .chain(d.credit.as_mut())
+        .chain(d.key_info.as_mut())
+        .chain(d.redirect_to.as_mut())
+        .chain(d.models.iter_mut())
+        .chain(d.rate_limit.values_mut())
+    {
+        clean(s);
+    }
+}
+
 /// An answer as received (body cut at the cap).
 pub(crate) struct Raw {
     pub status: u16,
@@ -77,7 +105,7 @@ impl Checker {
                 let (message, hint) = explain::no_target(&job.provider, &why);
                 report.message = message;
                 report.hint = hint;
-                if why == NoTarget::BadBaseUrl {
+                if matches!(why, NoTarget::BadBaseUrl | NoTarget::Insecure) {
                     report.status = Status::NetworkError;
                 }
                 return report;
@@ -86,17 +114,21 @@ impl Checker {
         report.sent_to = Some(target.host.clone());
         report.custom_base_url = target.custom;
 
-        let Some(call) = request::plain(&target, job) else {
-            let (message, hint) = explain::no_check(target.provider);
-            report.message = message;
-            report.hint = hint;
-            return report;
+        let mut verdict = match request::plain(&target, job) {
+            Some(call) => self.run(&call, target.provider, false, &mut report).await,
+            // No free check: only a deep check (when asked for) can tell.
+            None if self.options.deep && target.provider.deep.is_some() => classify::Verdict::valid(),
+            None => {
+                let (message, hint) = explain::no_check(target.provider);
+                report.message = message;
+                report.hint = hint;
+                return report;
+            }
         };
-        let mut verdict = self.run(&call, target.provider, false, &mut report).await;
         if self.options.deep && verdict.status == Status::Valid {
-            report.deep = true;
-            let models = report.details.models_all.clone();
+            let models = std::mem::take(&mut report.details.models_all);
             if let Some(call) = request::deep(&target, job, &models) {
+                report.deep = true;
                 verdict = self.run(&call, target.provider, true, &mut report).await;
             }
         }
@@ -107,6 +139,7 @@ impl Checker {
         report.message = message;
         report.hint = hint;
         report.link = link;
+        redact(&mut report, job.secret.expose());
         report
     }
 
@@ -133,6 +166,10 @@ impl Checker {
     async fn fetch(&self, call: &Call) -> Result<Raw, reqwest::Error> {
         let mut request = if call.post { self.client.post(&call.url) } else { self.client.get(&call.url) };
         for (name, value) in &call.headers {
+            // Sensitive: kept out of HTTP/2 header compression tables and of Debug output.
+            let mut value = reqwest::header::HeaderValue::from_str(value)
+                .unwrap_or_else(|_| reqwest::header::HeaderValue::from_static(""));
+            value.set_sensitive(true);
             request = request.header(*name, value);
         }
         if let Some(body) = &call.body {

@@ -221,6 +221,7 @@ impl Checker {
         let overall = Arc::new(Semaphore::new(self.options().concurrency.max(1)));
         let mut per_host: HashMap<String, Arc<Semaphore>> = HashMap::new();
         let mut tasks = tokio::task::JoinSet::new();
+        let mut started = HashMap::new();
         for job in jobs {
             let host = request::target(&job).map(|t| t.host).unwrap_or_default();
             let host_limit = Arc::clone(
@@ -229,7 +230,8 @@ impl Checker {
             let overall = Arc::clone(&overall);
             let checker = self.clone();
             let cancel = cancel.clone();
-            tasks.spawn(async move {
+            let who = (job.entry_id.clone(), job.name.clone(), job.provider.clone());
+            let handle = tasks.spawn(async move {
                 tokio::select! {
                     _ = cancel.cancelled() => None,
                     report = async {
@@ -239,19 +241,49 @@ impl Checker {
                     } => report,
                 }
             });
+            started.insert(handle.id(), who);
         }
         let mut reports = Vec::new();
-        while let Some(done) = tasks.join_next().await {
-            if let Ok(Some(report)) = done {
-                on_done(&report);
-                reports.push(report);
-            }
+        while let Some(done) = tasks.join_next_with_id().await {
+            let report = match done {
+                Ok((_, Some(report))) => report,
+                Ok((_, None)) => continue, // cancelled
+                // A check that crashed still gets a report, so it cannot pass for valid.
+                Err(e) => match started.remove(&e.id()) {
+                    Some((entry_id, name, provider)) if e.is_panic() => CheckReport::failed(entry_id, name, provider),
+                    _ => continue,
+                },
+            };
+            on_done(&report);
+            reports.push(report);
         }
         reports
     }
 }
 
 impl CheckReport {
+    /// The report for a check that failed inside Keyward.
+    fn failed(entry_id: String, name: String, provider: String) -> CheckReport {
+        CheckReport {
+            name,
+            entry_id,
+            provider,
+            status: Status::ProviderError,
+            message: "Keyward failed while checking this key (an internal error).".into(),
+            hint: "Try again; if it keeps happening, please report it.".into(),
+            link: None,
+            http_status: None,
+            provider_code: None,
+            request_id: None,
+            latency_ms: None,
+            checked_at: chrono::Utc::now(),
+            sent_to: None,
+            custom_base_url: false,
+            deep: false,
+            details: Details::default(),
+        }
+    }
+
     /// What is saved on the entry.
     pub fn to_last_check(&self) -> LastCheck {
         LastCheck {

@@ -22,6 +22,8 @@ pub(crate) enum NoTarget {
     UnknownProvider,
     NeedsBaseUrl,
     BadBaseUrl,
+    /// Plain http to another computer: the key would travel unencrypted.
+    Insecure,
 }
 
 pub(crate) fn target(job: &CheckJob) -> Result<Target, NoTarget> {
@@ -34,6 +36,15 @@ pub(crate) fn target(job: &CheckJob) -> Result<Target, NoTarget> {
     let url = Url::parse(&base).map_err(|_| NoTarget::BadBaseUrl)?;
     if !matches!(url.scheme(), "https" | "http") || url.host_str().is_none() {
         return Err(NoTarget::BadBaseUrl);
+    }
+    let loopback = match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        None => false,
+    };
+    if url.scheme() == "http" && !loopback {
+        return Err(NoTarget::Insecure);
     }
     let host = match url.port() {
         Some(port) => format!("{}:{port}", url.host_str().unwrap_or_default()),
@@ -103,14 +114,72 @@ pub(crate) fn deep(target: &Target, job: &CheckJob, models: &[String]) -> Option
     Some(Call { post: true, url, headers, body: Some(body.to_string()) })
 }
 
-/// The first of the provider's cheap models the key can see (by prefix), else the first model
-/// listed, else the provider's cheapest by name.
+/// The provider's cheapest model the key can see: an exact id, else a dated version of it
+/// (`gpt-4o-mini-2024-07-18`, never a variant such as `gpt-4o-mini-tts`). Unlisted: the
+/// cheapest by name. Providers without a list (OpenAI-compatible servers): the first listed
+/// model that is not an embedding model.
 fn cheapest(provider: &Provider, models: &[String]) -> Option<String> {
-    let bare = |m: &String| m.trim_start_matches("models/").to_string();
+    let bare: Vec<&str> = models.iter().map(|m| m.trim_start_matches("models/")).collect();
+    let dated = |m: &str, cheap: &str| {
+        m.strip_prefix(cheap)
+            .is_some_and(|rest| rest.starts_with('-') && rest[1..].starts_with(|c: char| c.is_ascii_digit()))
+            || m.strip_prefix(cheap).is_some_and(|rest| rest == "-latest")
+    };
     for cheap in provider.cheap_models {
-        if let Some(m) = models.iter().find(|m| bare(m).starts_with(cheap)) {
-            return Some(bare(m));
+        if let Some(m) = bare.iter().find(|m| **m == *cheap).or_else(|| bare.iter().find(|m| dated(m, cheap))) {
+            return Some(m.to_string());
         }
     }
-    models.first().map(bare).or_else(|| provider.cheap_models.first().map(|m| m.to_string()))
+    if let Some(first) = provider.cheap_models.first() {
+        return Some(first.to_string());
+    }
+    bare.iter().find(|m| !m.contains("embed")).map(|m| m.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn cheapest_prefers_exact_then_dated_ids_and_never_variants() {
+        let openai = provider::by_id("openai").unwrap();
+        assert_eq!(
+            cheapest(openai, &ids(&["gpt-4o-mini-tts", "gpt-4o-mini-2024-07-18", "gpt-4o"])).unwrap(),
+            "gpt-4o-mini-2024-07-18"
+        );
+        assert_eq!(cheapest(openai, &ids(&["gpt-4o-mini-tts", "gpt-4o-mini"])).unwrap(), "gpt-4o-mini");
+        assert_eq!(cheapest(openai, &ids(&["gpt-4o-mini-realtime-preview", "o3"])).unwrap(), "gpt-4o-mini");
+        let gemini = provider::by_id("gemini").unwrap();
+        assert_eq!(
+            cheapest(gemini, &ids(&["models/gemini-2.0-flash-live-001", "models/gemini-2.0-flash-lite"])).unwrap(),
+            "gemini-2.0-flash-lite"
+        );
+        let compatible = provider::by_id("openai-compatible").unwrap();
+        assert_eq!(cheapest(compatible, &ids(&["nomic-embed-text", "llama3"])).unwrap(), "llama3");
+        assert_eq!(cheapest(compatible, &[]), None);
+    }
+
+    #[test]
+    fn plain_http_only_to_this_computer() {
+        let job = |url: &str| CheckJob {
+            entry_id: String::new(),
+            name: String::new(),
+            provider: "openai-compatible".into(),
+            secret: crate::secret::Secret::from("k"),
+            base_url: Some(url.into()),
+            organization: None,
+            project: None,
+        };
+        for ok in
+            ["http://127.0.0.1:11434/v1", "http://localhost:8000/v1", "http://[::1]:8000/v1", "https://gw.example/v1"]
+        {
+            assert!(target(&job(ok)).is_ok(), "{ok}");
+        }
+        assert_eq!(target(&job("http://192.168.1.5/v1")).unwrap_err(), NoTarget::Insecure);
+        assert_eq!(target(&job("ftp://x/v1")).unwrap_err(), NoTarget::BadBaseUrl);
+    }
 }
