@@ -1,25 +1,31 @@
 # Keyward. `make run` and `make test` install what is missing first (see scripts/install-deps.sh).
 SHELL := /bin/bash
 CARGO ?= cargo
+# The app is always built with its UI embedded (no dev server needed), in tests too.
+APP_FEATURES := --features custom-protocol
 
-.PHONY: run test lint deps-run deps-test bench fuzz fuzz-deps
+.PHONY: run test lint ui deps-run deps-test bench fuzz
 
-run: deps-run
-	$(CARGO) build --release -p keyward-cli
-	@echo
-	@echo "The desktop app is not built yet; this is the keyward command line:"
-	@echo
-	$(CARGO) run --quiet --release -p keyward-cli -- --help
+run: deps-run ui
+	$(CARGO) build --release $(APP_FEATURES) -p keyward-app -p keyward-cli
+	@echo "Starting Keyward (the command line is at target/release/keyward)."
+	$(CARGO) run --quiet --release $(APP_FEATURES) -p keyward-app
 
-test: deps-test lint
-	$(CARGO) build --workspace --all-targets
+test: deps-test ui lint
+	npm test --silent
+	$(CARGO) build --workspace --all-targets $(APP_FEATURES)
 	$(CARGO) check --manifest-path fuzz/Cargo.toml
-	set -o pipefail; $(CARGO) test --workspace 2>&1 | tee /dev/stderr \
+	set -o pipefail; $(CARGO) test --workspace $(APP_FEATURES) 2>&1 | tee /dev/stderr \
 	  | awk '/^test result:/ { p += $$4; f += $$6 } END { printf "all tests: %d passed, %d failed\n", p, f }'
 
 lint:
 	$(CARGO) fmt --all --check
-	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) clippy --workspace --all-targets $(APP_FEATURES) -- -D warnings
+	npm run --silent check
+
+# The frontend (Svelte + Vite) into ui/dist, which the app embeds.
+ui:
+	npm run --silent build
 
 deps-run:
 	@scripts/install-deps.sh run

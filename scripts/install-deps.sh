@@ -14,9 +14,11 @@ fi
 # System packages: age and expect drive the interop tests; xvfb/xclip the clipboard test;
 # g++ builds libFuzzer for the fuzz target's compile check.
 apt_packages=()
+# libwebkit2gtk-4.1-dev builds the desktop app; webkit2gtk-driver drives it in tests.
+app_packages=(libwebkit2gtk-4.1-dev build-essential pkg-config libssl-dev)
 case "$purpose" in
-  test) apt_packages=(age expect xvfb xauth xclip util-linux g++) ;;
-  run) apt_packages=() ;;
+  test) apt_packages=("${app_packages[@]}" age expect xvfb xauth xclip util-linux g++ webkit2gtk-driver) ;;
+  run) apt_packages=("${app_packages[@]}") ;;
   fuzz) apt_packages=() ;;
 esac
 missing=()
@@ -29,6 +31,23 @@ if [ ${#missing[@]} -gt 0 ]; then
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Node.js 20+ and npm build the UI (Debian's own nodejs is too old for Vite 7).
+if [ "$purpose" != fuzz ]; then
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    echo "Node.js 20 or newer (with npm) is needed to build the UI: install it from nodejs.org or your distribution." >&2
+    exit 1
+  fi
+  node_major=$(node -p 'process.versions.node.split(".")[0]')
+  if [ "$node_major" -lt 20 ]; then
+    echo "Node.js $node_major is too old to build the UI: Node.js 20 or newer is needed." >&2
+    exit 1
+  fi
+  if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    say "installing the UI's npm packages (package-lock.json)"
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
 fi
 
 # Rust components used by `make test`.

@@ -1,0 +1,22 @@
+//! Tauri build script: capabilities live in src-tauri/capabilities, and the app manifest lists
+//! every command so that each must be granted explicitly by a capability.
+
+fn main() {
+    println!("cargo:rerun-if-changed=src-tauri/capabilities");
+    println!("cargo:rerun-if-changed=tauri.conf.json");
+    let manifest = tauri_build::AppManifest::new().commands(&[
+        "vault_status",
+        "create_vault",
+        "unlock",
+        "lock",
+        "list_entries",
+        "add_entry",
+        "detect_provider",
+        "copy_entry",
+        "check_entry",
+    ]);
+    let attributes = tauri_build::Attributes::new()
+        .capabilities_path_pattern("./src-tauri/capabilities/**/*")
+        .app_manifest(manifest);
+    tauri_build::try_build(attributes).expect("tauri build configuration");
+}

@@ -1,0 +1,159 @@
+//! The commands the window may call (each granted in src-tauri/capabilities). Errors come back
+//! as the core's plain sentences; no command returns a secret.
+
+use crate::{AppState, clipboard};
+use keyward_core::check::{CheckJob, CheckOptions, CheckReport, Checker};
+use keyward_core::document::{Change, EntryFields};
+use keyward_core::{EntrySummary, Secret, SecretString, Unlock, Vault, VaultError};
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+use tauri::{AppHandle, State};
+
+type Result<T> = std::result::Result<T, String>;
+
+fn sentence(e: VaultError) -> String {
+    e.to_string()
+}
+
+const LOCKED: &str = "The vault is locked.";
+
+#[derive(Serialize)]
+pub struct VaultStatus {
+    pub path: String,
+    pub exists: bool,
+    pub unlocked: bool,
+}
+
+#[tauri::command]
+pub fn vault_status(state: State<'_, AppState>) -> VaultStatus {
+    let path = state.path.lock().unwrap().clone();
+    VaultStatus {
+        exists: path.exists(),
+        path: path.display().to_string(),
+        unlocked: state.vault.lock().unwrap().is_some(),
+    }
+}
+
+#[tauri::command(async)]
+pub fn create_vault(state: State<'_, AppState>, passphrase: String) -> Result<()> {
+    if passphrase.is_empty() {
+        return Err("Choose a passphrase.".into());
+    }
+    let path = state.path.lock().unwrap().clone();
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| sentence(VaultError::io(dir, e)))?;
+    }
+    let vault = Vault::create(&path, SecretString::from(passphrase), keyward_core::document::DEFAULT_WORK_FACTOR)
+        .map_err(sentence)?;
+    *state.vault.lock().unwrap() = Some(vault);
+    Ok(())
+}
+
+#[tauri::command(async)]
+pub fn unlock(state: State<'_, AppState>, passphrase: String) -> Result<()> {
+    let path = state.path.lock().unwrap().clone();
+    let vault = Vault::open(&path, Unlock::Passphrase(SecretString::from(passphrase))).map_err(sentence)?;
+    *state.vault.lock().unwrap() = Some(vault);
+    Ok(())
+}
+
+#[tauri::command]
+pub fn lock(app: AppHandle, state: State<'_, AppState>) {
+    clipboard::clear_if_ours(&app);
+    *state.vault.lock().unwrap() = None;
+}
+
+#[tauri::command]
+pub fn list_entries(state: State<'_, AppState>) -> Result<Vec<EntrySummary>> {
+    let guard = state.vault.lock().unwrap();
+    let vault = guard.as_ref().ok_or(LOCKED)?;
+    Ok(vault.document().entries.iter().map(EntrySummary::from).collect())
+}
+
+#[derive(Deserialize)]
+pub struct NewEntry {
+    pub name: String,
+    pub secret: String,
+    pub provider: Option<String>,
+    pub environment: Option<String>,
+    pub tags: Vec<String>,
+    pub notes: Option<String>,
+    pub base_url: Option<String>,
+}
+
+#[tauri::command(async)]
+pub fn add_entry(state: State<'_, AppState>, entry: NewEntry) -> Result<EntrySummary> {
+    let mut guard = state.vault.lock().unwrap();
+    let vault = guard.as_mut().ok_or(LOCKED)?;
+    let fields = EntryFields {
+        provider: entry.provider.filter(|p| !p.is_empty()),
+        environment: entry.environment,
+        tags: Some(entry.tags),
+        notes: entry.notes,
+        base_url: entry.base_url,
+        ..Default::default()
+    };
+    let actor = whoami();
+    let change = Change { now: chrono::Utc::now(), actor: &actor };
+    let added = vault.document_mut().add(&entry.name, Secret::new(entry.secret), fields, &change).map_err(sentence)?;
+    let summary = EntrySummary::from(added);
+    if let Err(e) = vault.save() {
+        // Not saved: take it out again so the list shows what is on disk.
+        let _ = vault.document_mut().remove(&summary.name, &change);
+        return Err(sentence(e));
+    }
+    Ok(summary)
+}
+
+#[derive(Serialize)]
+pub struct Detected {
+    pub id: String,
+    pub name: String,
+}
+
+/// The provider of a key the user is pasting (the key is already in the add dialog).
+#[tauri::command]
+pub fn detect_provider(secret: String) -> Option<Detected> {
+    let secret = zeroize::Zeroizing::new(secret);
+    keyward_core::provider::detect(&secret).map(|p| Detected { id: p.id.into(), name: p.display_name.into() })
+}
+
+#[tauri::command]
+pub fn copy_entry(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: String,
+    clear_after_secs: Option<u64>,
+) -> Result<u64> {
+    let secret = {
+        let guard = state.vault.lock().unwrap();
+        let vault = guard.as_ref().ok_or(LOCKED)?;
+        let entry = vault.document().entries.iter().find(|e| e.id == id).ok_or("That key is gone.")?;
+        entry.secret.clone()
+    };
+    let secs = clear_after_secs.unwrap_or(keyward_core::clipboard::DEFAULT_CLEAR_AFTER.as_secs()).clamp(1, 3600);
+    clipboard::copy(&app, secret, Duration::from_secs(secs))?;
+    Ok(secs)
+}
+
+#[tauri::command]
+pub async fn check_entry(state: State<'_, AppState>, id: String, deep: bool) -> Result<CheckReport> {
+    let job = {
+        let guard = state.vault.lock().unwrap();
+        let vault = guard.as_ref().ok_or(LOCKED)?;
+        let entry = vault.document().entries.iter().find(|e| e.id == id).ok_or("That key is gone.")?;
+        CheckJob::from(entry)
+    };
+    let checker = Checker::new(CheckOptions { deep, ..Default::default() }).map_err(sentence)?;
+    let report = checker.check(&job).await;
+    let mut guard = state.vault.lock().unwrap();
+    if let Some(vault) = guard.as_mut() {
+        vault.document_mut().record_check(&report.entry_id, report.to_last_check());
+        vault.save().map_err(sentence)?;
+    }
+    Ok(report)
+}
+
+fn whoami() -> String {
+    std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "someone".into())
+}

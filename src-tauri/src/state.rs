@@ -1,0 +1,30 @@
+//! What the app holds between commands: the vault file's path and, while unlocked, the vault.
+
+use keyward_core::Vault;
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+pub struct AppState {
+    pub path: Mutex<PathBuf>,
+    /// `Some` while unlocked. Dropping the vault wipes its secrets.
+    pub vault: Mutex<Option<Vault>>,
+    /// The key last copied, to clear it only if the clipboard still holds it.
+    pub copied: Mutex<Option<keyward_core::Secret>>,
+}
+
+impl AppState {
+    pub fn new() -> Self {
+        let path = std::env::var_os("KEYWARD_VAULT").map(PathBuf::from).unwrap_or_else(default_path);
+        AppState { path: Mutex::new(path), vault: Mutex::new(None), copied: Mutex::new(None) }
+    }
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn default_path() -> PathBuf {
+    dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("keyward").join("vault.age")
+}

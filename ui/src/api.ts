@@ -1,0 +1,70 @@
+// Typed calls to the Rust commands. No secret ever comes back from these.
+import { invoke } from "@tauri-apps/api/core";
+
+export interface VaultStatus {
+  path: string;
+  exists: boolean;
+  unlocked: boolean;
+}
+
+export interface LastCheck {
+  status: string;
+  checked_at: string;
+  message?: string;
+  hint?: string;
+}
+
+export interface EntrySummary {
+  id: string;
+  name: string;
+  provider: string;
+  provider_name: string;
+  masked: string;
+  env_var: string;
+  base_url: string | null;
+  environment: string | null;
+  tags: string[];
+  notes: string | null;
+  updated_at: string;
+  expires_on: string | null;
+  rotation_days: number | null;
+  last_check: LastCheck | null;
+}
+
+export interface CheckReport {
+  name: string;
+  status: string;
+  message: string;
+  hint: string;
+  link: string | null;
+  http_status: number | null;
+  sent_to: string | null;
+  custom_base_url: boolean;
+}
+
+export interface NewEntry {
+  name: string;
+  secret: string;
+  provider: string | null;
+  environment: string | null;
+  tags: string[];
+  notes: string | null;
+  base_url: string | null;
+}
+
+export const api = {
+  status: () => invoke<VaultStatus>("vault_status"),
+  create: (passphrase: string) => invoke<void>("create_vault", { passphrase }),
+  unlock: (passphrase: string) => invoke<void>("unlock", { passphrase }),
+  lock: () => invoke<void>("lock"),
+  list: () => invoke<EntrySummary[]>("list_entries"),
+  add: (entry: NewEntry) => invoke<EntrySummary>("add_entry", { entry }),
+  detect: (secret: string) => invoke<{ id: string; name: string } | null>("detect_provider", { secret }),
+  copy: (id: string, clearAfterSecs?: number) => invoke<number>("copy_entry", { id, clearAfterSecs }),
+  check: (id: string, deep: boolean) => invoke<CheckReport>("check_entry", { id, deep }),
+};
+
+/** The error of a failed command, as the plain sentence the core wrote. */
+export function errorText(e: unknown): string {
+  return typeof e === "string" ? e : e instanceof Error ? e.message : "Something went wrong.";
+}
