@@ -57,6 +57,12 @@ if command -v rustup >/dev/null 2>&1; then
   done
 fi
 
+# tauri-driver drives the app through WebKitWebDriver in the end-to-end tests.
+if [ "$purpose" = test ] && ! command -v tauri-driver >/dev/null 2>&1; then
+  say "installing tauri-driver"
+  cargo install tauri-driver --locked --quiet
+fi
+
 if [ "$purpose" = fuzz ]; then
   rustup toolchain list | grep -q '^nightly' || { say "installing the nightly toolchain"; rustup toolchain install nightly --profile minimal; }
   command -v cargo-fuzz >/dev/null 2>&1 || { say "installing cargo-fuzz"; cargo install cargo-fuzz --locked; }

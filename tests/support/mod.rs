@@ -1,5 +1,7 @@
 //! Helpers for end-to-end tests: a temporary home with a vault, and the real `keyward` binary.
 
+pub mod x11;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -123,4 +125,20 @@ pub fn require_tool(name: &str) {
         .map(|paths| std::env::split_paths(&paths).any(|dir| dir.join(name).is_file()))
         .unwrap_or(false);
     assert!(found, "`{name}` is not installed: run `make test`, which installs it");
+}
+
+/// The desktop app built by `make test` (with its UI embedded), or `$KEYWARD_APP_BIN`.
+pub fn app_bin() -> PathBuf {
+    if let Some(p) = std::env::var_os("KEYWARD_APP_BIN") {
+        return PathBuf::from(p);
+    }
+    let exe = std::env::current_exe().expect("test binary path");
+    let bin = exe.parent().and_then(Path::parent).expect("target dir").join("keyward-app");
+    assert!(bin.exists(), "{} is missing: run `make test`, which builds it", bin.display());
+    bin
+}
+
+/// A free TCP port on 127.0.0.1.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
 }

@@ -1,0 +1,171 @@
+//! The desktop app end to end: the real webview (WebKitGTK) under Xvfb, driven through
+//! WebDriver (tauri-driver + WebKitWebDriver), the real X clipboard, and the fake providers on
+//! 127.0.0.1 for key checks. Screenshots are saved under target/tmp/e2e-screenshots.
+
+use fake_providers::FakeProviders;
+use fantoccini::{Client, ClientBuilder, Locator};
+use keyward_e2e::x11::Xvfb;
+use keyward_e2e::{app_bin, free_port, require_tool};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const PASSPHRASE: &str = "correct horse battery staple";
+const KEY: &str = "sk-proj-AppE2E0123456789abcdefghijklmnopqrstuvwxyz";
+
+/// tauri-driver on free ports; stopped with SIGTERM so that it stops WebKitWebDriver too.
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Driver {
+    fn start(display: &str, home: &std::path::Path, vault: &std::path::Path) -> Driver {
+        require_tool("tauri-driver");
+        require_tool("WebKitWebDriver");
+        let (port, native) = (free_port(), free_port());
+        let child = Command::new("tauri-driver")
+            .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
+            .env("DISPLAY", display)
+            .env("HOME", home)
+            .env("XDG_DATA_HOME", home.join("data"))
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("KEYWARD_VAULT", vault)
+            .env_remove("WAYLAND_DISPLAY")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start tauri-driver");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "tauri-driver did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Driver { child, port }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+        let _ = self.child.wait();
+    }
+}
+
+async fn connect(driver: &Driver) -> Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert("browserName".into(), "wry".into());
+    caps.insert("tauri:options".into(), serde_json::json!({ "application": app_bin().to_string_lossy() }));
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    let url = format!("http://127.0.0.1:{}", driver.port);
+    // tauri-driver listens before WebKitWebDriver behind it is ready: retry for a while.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        match ClientBuilder::new(connector.clone()).capabilities(caps.clone()).connect(&url).await {
+            Ok(client) => return client,
+            Err(e) if Instant::now() < deadline => {
+                eprintln!("WebDriver not ready yet ({e}); retrying");
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+            Err(e) => panic!("no WebDriver session with the app: {e}"),
+        }
+    }
+}
+
+async fn find(c: &Client, css: &str) -> fantoccini::elements::Element {
+    c.wait().at_most(Duration::from_secs(20)).for_element(Locator::Css(css)).await.unwrap_or_else(|e| {
+        panic!("no element {css}: {e}");
+    })
+}
+
+/// Waits until the page's text contains `needle`.
+async fn wait_for_text(c: &Client, needle: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let body = c.find(Locator::Css("body")).await.unwrap().text().await.unwrap_or_default();
+        if body.contains(needle) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "the page never said {needle:?}; it says: {body}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn screenshot(c: &Client, name: &str) {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e-screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    let png = c.screenshot().await.expect("a screenshot");
+    std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+}
+
+async fn html(c: &Client) -> String {
+    c.source().await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn create_add_check_copy_search_lock_unlock() {
+    require_tool("xclip");
+    let x = Xvfb::start();
+    let home = tempfile::tempdir().unwrap();
+    let vault = home.path().join("vault.age");
+    let providers = FakeProviders::start();
+    let driver = Driver::start(&x.display, home.path(), &vault);
+    let c = connect(&driver).await;
+
+    // First run: create a vault.
+    wait_for_text(&c, "Create your vault").await;
+    screenshot(&c, "1-create").await;
+    find(&c, "#passphrase").await.send_keys(PASSPHRASE).await.unwrap();
+    find(&c, "#repeat").await.send_keys(PASSPHRASE).await.unwrap();
+    find(&c, "#submit").await.click().await.unwrap();
+    wait_for_text(&c, "No keys yet").await;
+    assert!(vault.exists());
+
+    // Add a key: the provider is detected as it is pasted.
+    find(&c, "#add").await.click().await.unwrap();
+    find(&c, "#new-secret").await.send_keys(KEY).await.unwrap();
+    wait_for_text(&c, "Provider: OpenAI").await;
+    let name = find(&c, "#new-name").await.prop("value").await.unwrap().unwrap_or_default();
+    assert_eq!(name, "openai");
+    find(&c, "#new-environment").await.send_keys("production").await.unwrap();
+    find(&c, "#new-base-url").await.send_keys(&providers.base_url("openai")).await.unwrap();
+    wait_for_text(&c, "not to the provider's own address").await;
+    screenshot(&c, "2-add").await;
+    find(&c, "#save").await.click().await.unwrap();
+
+    // Listed, masked, and checked after saving against the fake provider.
+    wait_for_text(&c, "openai-production").await;
+    wait_for_text(&c, "The key works").await;
+    assert!(html(&c).await.contains("sk-proj-…wxyz"));
+    assert!(!html(&c).await.contains(KEY), "the page's HTML holds the key");
+    assert!(providers.requests().iter().any(|r| r.header("authorization") == Some(&format!("Bearer {KEY}"))));
+    screenshot(&c, "3-list").await;
+
+    // Copy: the X clipboard holds the key, marked secret; the page still does not.
+    find(&c, "button[aria-label='Copy openai-production']").await.click().await.unwrap();
+    x.wait_for_clipboard(KEY);
+    assert!(x.targets().contains("x-kde-passwordManagerHint"));
+    wait_for_text(&c, "The clipboard is cleared in").await;
+    assert!(!html(&c).await.contains(KEY));
+
+    // Search as you type.
+    find(&c, "#search").await.send_keys("nothing-like-this").await.unwrap();
+    wait_for_text(&c, "No key matches").await;
+    find(&c, "#search").await.clear().await.unwrap();
+    find(&c, "#search").await.send_keys("prod").await.unwrap();
+    wait_for_text(&c, "openai-production").await;
+
+    // Lock: back to the unlock screen; a wrong passphrase is explained, the right one opens.
+    find(&c, "#lock").await.click().await.unwrap();
+    wait_for_text(&c, "Unlock Keyward").await;
+    assert!(!html(&c).await.contains("openai-production"));
+    find(&c, "#passphrase").await.send_keys("not the passphrase").await.unwrap();
+    find(&c, "#submit").await.click().await.unwrap();
+    wait_for_text(&c, "The passphrase is wrong").await;
+    screenshot(&c, "4-wrong-passphrase").await;
+    find(&c, "#passphrase").await.clear().await.unwrap();
+    find(&c, "#passphrase").await.send_keys(PASSPHRASE).await.unwrap();
+    find(&c, "#submit").await.click().await.unwrap();
+    wait_for_text(&c, "openai-production").await;
+
+    c.close().await.unwrap();
+}
