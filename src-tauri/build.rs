@@ -14,6 +14,9 @@ fn main() {
         "detect_provider",
         "copy_entry",
         "check_entry",
+        "refresh_vault",
+        "get_settings",
+        "set_settings",
     ]);
     let attributes = tauri_build::Attributes::new()
         .capabilities_path_pattern("./src-tauri/capabilities/**/*")

@@ -140,6 +140,18 @@ async fn create_add_check_copy_search_lock_unlock() {
     assert!(providers.requests().iter().any(|r| r.header("authorization") == Some(&format!("Bearer {KEY}"))));
     screenshot(&c, "3-list").await;
 
+    // A revoked key: the check says so in plain words, with the page to go to.
+    find(&c, "#add").await.click().await.unwrap();
+    find(&c, "#new-secret").await.send_keys("sk-proj-OldRevokedKey0123456789:invalid").await.unwrap();
+    let name = find(&c, "#new-name").await;
+    name.clear().await.unwrap();
+    name.send_keys("openai-old").await.unwrap();
+    find(&c, "#new-base-url").await.send_keys(&providers.base_url("openai")).await.unwrap();
+    find(&c, "#save").await.click().await.unwrap();
+    wait_for_text(&c, "does not recognise this key").await;
+    wait_for_text(&c, "platform.openai.com/api-keys").await;
+    screenshot(&c, "3b-failed-check").await;
+
     // Copy: the X clipboard holds the key, marked secret; the page still does not.
     find(&c, "button[aria-label='Copy openai-production']").await.click().await.unwrap();
     x.wait_for_clipboard(KEY);
@@ -166,6 +178,42 @@ async fn create_add_check_copy_search_lock_unlock() {
     find(&c, "#passphrase").await.send_keys(PASSPHRASE).await.unwrap();
     find(&c, "#submit").await.click().await.unwrap();
     wait_for_text(&c, "openai-production").await;
+
+    // A change made by the CLI while the app is open shows up, merged, without loss.
+    let mut cli = std::process::Command::new(keyward_e2e::keyward_bin());
+    cli.args(["add", "from-cli", "--provider", "groq"])
+        .env("KEYWARD_VAULT", &vault)
+        .env("KEYWARD_PASSPHRASE", PASSPHRASE)
+        .env("HOME", home.path());
+    let out = keyward_e2e::run_with_stdin(cli, Some("gsk_from_the_command_line"));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    wait_for_text(&c, "from-cli").await;
+    wait_for_text(&c, "changed by another program").await;
+    assert!(html(&c).await.contains("openai-production"));
+
+    // Settings on this device: clear the clipboard after 2 s, lock after 3 s without use.
+    find(&c, "#settings").await.click().await.unwrap();
+    let clear = find(&c, "#clear-secs").await;
+    clear.clear().await.unwrap();
+    clear.send_keys("2").await.unwrap();
+    let idle = find(&c, "#lock-minutes").await;
+    idle.clear().await.unwrap();
+    idle.send_keys("0.05").await.unwrap();
+    find(&c, "#save-settings").await.click().await.unwrap();
+
+    // Copied, then cleared after the set time (the app still runs, so this is its clear()).
+    find(&c, "button[aria-label='Copy openai-production']").await.click().await.unwrap();
+    x.wait_for_clipboard(KEY);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while x.clipboard().as_deref() == Some(KEY) {
+        assert!(Instant::now() < deadline, "the clipboard was not cleared");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    // Idle: the app locks itself and forgets the keys.
+    wait_for_text(&c, "Unlock Keyward").await;
+    assert!(!html(&c).await.contains("openai-production"));
+    screenshot(&c, "5-auto-locked").await;
 
     c.close().await.unwrap();
 }

@@ -1,6 +1,7 @@
 //! The commands the window may call (each granted in src-tauri/capabilities). Errors come back
 //! as the core's plain sentences; no command returns a secret.
 
+use crate::settings::Settings;
 use crate::{AppState, clipboard};
 use keyward_core::check::{CheckJob, CheckOptions, CheckReport, Checker};
 use keyward_core::document::{Change, EntryFields};
@@ -131,7 +132,8 @@ pub fn copy_entry(
         let entry = vault.document().entries.iter().find(|e| e.id == id).ok_or("That key is gone.")?;
         entry.secret.clone()
     };
-    let secs = clear_after_secs.unwrap_or(keyward_core::clipboard::DEFAULT_CLEAR_AFTER.as_secs()).clamp(1, 3600);
+    let default = state.settings.lock().unwrap().clipboard_clear_secs;
+    let secs = clear_after_secs.unwrap_or(default).clamp(1, 3600);
     clipboard::copy(&app, secret, Duration::from_secs(secs))?;
     Ok(secs)
 }
@@ -152,6 +154,29 @@ pub async fn check_entry(state: State<'_, AppState>, id: String, deep: bool) -> 
         vault.save().map_err(sentence)?;
     }
     Ok(report)
+}
+
+/// Merges in changes another program made to the vault file; true when something changed.
+#[tauri::command(async)]
+pub fn refresh_vault(state: State<'_, AppState>) -> Result<bool> {
+    let mut guard = state.vault.lock().unwrap();
+    match guard.as_mut() {
+        Some(vault) => vault.refresh().map_err(sentence),
+        None => Ok(false),
+    }
+}
+
+#[tauri::command]
+pub fn get_settings(state: State<'_, AppState>) -> Settings {
+    state.settings.lock().unwrap().clone()
+}
+
+#[tauri::command]
+pub fn set_settings(state: State<'_, AppState>, settings: Settings) -> Result<Settings> {
+    let settings = settings.clamped();
+    settings.save()?;
+    *state.settings.lock().unwrap() = settings.clone();
+    Ok(settings)
 }
 
 fn whoami() -> String {

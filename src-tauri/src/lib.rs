@@ -3,6 +3,7 @@
 
 mod clipboard;
 mod commands;
+mod settings;
 mod state;
 
 pub use state::AppState;
@@ -22,6 +23,9 @@ pub fn run() {
             commands::detect_provider,
             commands::copy_entry,
             commands::check_entry,
+            commands::refresh_vault,
+            commands::get_settings,
+            commands::set_settings,
         ])
         .build(tauri::generate_context!())
         .expect("the Keyward window could not be created")

@@ -10,12 +10,18 @@ pub struct AppState {
     pub vault: Mutex<Option<Vault>>,
     /// The key last copied, to clear it only if the clipboard still holds it.
     pub copied: Mutex<Option<keyward_core::Secret>>,
+    pub settings: Mutex<crate::settings::Settings>,
 }
 
 impl AppState {
     pub fn new() -> Self {
         let path = std::env::var_os("KEYWARD_VAULT").map(PathBuf::from).unwrap_or_else(default_path);
-        AppState { path: Mutex::new(path), vault: Mutex::new(None), copied: Mutex::new(None) }
+        AppState {
+            path: Mutex::new(path),
+            vault: Mutex::new(None),
+            copied: Mutex::new(None),
+            settings: Mutex::new(crate::settings::Settings::load()),
+        }
     }
 }
 

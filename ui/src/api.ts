@@ -52,7 +52,15 @@ export interface NewEntry {
   base_url: string | null;
 }
 
+export interface Settings {
+  clipboard_clear_secs: number;
+  auto_lock_secs: number;
+}
+
 export const api = {
+  refresh: () => invoke<boolean>("refresh_vault"),
+  getSettings: () => invoke<Settings>("get_settings"),
+  setSettings: (settings: Settings) => invoke<Settings>("set_settings", { settings }),
   status: () => invoke<VaultStatus>("vault_status"),
   create: (passphrase: string) => invoke<void>("create_vault", { passphrase }),
   unlock: (passphrase: string) => invoke<void>("unlock", { passphrase }),

@@ -22,6 +22,13 @@ pub struct Vault {
     unlock: Unlock,
     /// The file's bytes as last read or written, to notice changes made by others.
     on_disk: Vec<u8>,
+    /// The file's size and modification time when `on_disk` was read or written.
+    stamp: Option<(u64, std::time::SystemTime)>,
+}
+
+fn file_stamp(path: &Path) -> Option<(u64, std::time::SystemTime)> {
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.len(), meta.modified().ok()?))
 }
 
 /// What a save did besides writing.
@@ -48,7 +55,7 @@ impl Vault {
         let unlock = Unlock::Passphrase(passphrase);
         let bytes = encrypt(&doc, &unlock)?;
         atomic_file::create_new(path, &bytes)?;
-        Ok(Vault { path: path.to_path_buf(), doc, unlock, on_disk: bytes })
+        Ok(Vault { stamp: file_stamp(path), path: path.to_path_buf(), doc, unlock, on_disk: bytes })
     }
 
     /// Opens and decrypts the vault at `path`.
@@ -59,7 +66,7 @@ impl Vault {
             e => e,
         })?;
         let doc = decrypt(path, &bytes, &unlock)?;
-        Ok(Vault { path: path.to_path_buf(), doc, unlock, on_disk: bytes })
+        Ok(Vault { stamp: file_stamp(path), path: path.to_path_buf(), doc, unlock, on_disk: bytes })
     }
 
     pub fn path(&self) -> &Path {
@@ -73,6 +80,34 @@ impl Vault {
     /// Changes the document in memory; call [`Vault::save`] to write it.
     pub fn document_mut(&mut self) -> &mut Document {
         &mut self.doc
+    }
+
+    /// Merges in what another program (the CLI, another Keyward, a sync tool) wrote since the
+    /// vault was read or saved. Cheap when nothing changed (the file's size and time are
+    /// compared first). Returns whether anything was merged in.
+    pub fn refresh(&mut self) -> Result<bool> {
+        let stamp = file_stamp(&self.path);
+        if stamp.is_some() && stamp == self.stamp {
+            return Ok(false);
+        }
+        let current = match std::fs::read(&self.path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+            Err(e) => return Err(VaultError::io(&self.path, e)),
+        };
+        if current == self.on_disk {
+            self.stamp = stamp;
+            return Ok(false);
+        }
+        let theirs = decrypt(&self.path, &current, &self.unlock)?;
+        if theirs.vault_id != self.doc.vault_id {
+            return Err(VaultError::DifferentVault { path: self.path.clone() });
+        }
+        let before = self.doc.clone();
+        self.doc = merge(&self.doc, &theirs);
+        self.on_disk = current;
+        self.stamp = stamp;
+        Ok(self.doc != before)
     }
 
     /// Writes the vault atomically, merging in changes others made since it was read.
@@ -114,6 +149,7 @@ impl Vault {
         atomic_file::remove_stale_temps(&self.path);
         atomic_file::replace(&self.path, &bytes)?;
         self.on_disk = bytes;
+        self.stamp = file_stamp(&self.path);
         if let Some(new) = new_unlock {
             self.unlock = new;
             report.backups_removed = atomic_file::remove_backups(&self.path);

@@ -217,3 +217,22 @@ fn a_symlinked_vault_stays_a_link_and_its_target_is_written() {
     assert_eq!(Vault::open(&real, pass("pw")).unwrap().document().entries.len(), 2);
     assert!(keyward_core::atomic_file::backup_path(&real, 1).exists());
 }
+
+#[test]
+fn refresh_merges_what_another_program_wrote() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = new_vault(dir.path(), &[("k", "v")]);
+    let mut app = Vault::open(&path, pass("pw")).unwrap();
+    assert!(!app.refresh().unwrap(), "nothing changed yet");
+    let mut cli = Vault::open(&path, pass("pw")).unwrap();
+    cli.document_mut().add("from-cli", Secret::from("v2"), EntryFields::default(), &change()).unwrap();
+    cli.save().unwrap();
+    assert!(app.refresh().unwrap());
+    assert!(app.document().get("from-cli").is_ok());
+    assert!(!app.refresh().unwrap());
+    // A later save by the app keeps both.
+    app.document_mut().add("from-app", Secret::from("v3"), EntryFields::default(), &change()).unwrap();
+    app.save().unwrap();
+    let doc = Vault::open(&path, pass("pw")).unwrap().document().clone();
+    assert!(doc.get("from-cli").is_ok() && doc.get("from-app").is_ok());
+}
