@@ -15,6 +15,9 @@ fn main() {
         "copy_entry",
         "check_entry",
         "refresh_vault",
+        "reveal_entry",
+        "delete_entry",
+        "undo_delete",
         "get_settings",
         "set_settings",
     ]);

@@ -191,15 +191,53 @@ async fn create_add_check_copy_search_lock_unlock() {
     wait_for_text(&c, "changed by another program").await;
     assert!(html(&c).await.contains("openai-production"));
 
-    // Settings on this device: clear the clipboard after 2 s, lock after 3 s without use.
+    // Reveal puts the key in the page, Hide takes it out again.
+    find(&c, "button[aria-label='Reveal openai-production']").await.click().await.unwrap();
+    wait_for_text(&c, KEY).await;
+    find(&c, "button[aria-label='Hide openai-production']").await.click().await.unwrap();
+    find(&c, "button[aria-label='Reveal openai-production']").await;
+    assert!(!html(&c).await.contains(KEY));
+
+    // Delete asks first, and can be undone.
+    find(&c, "button[aria-label='Delete openai-old']").await.click().await.unwrap();
+    find(&c, "button[aria-label='Confirm delete openai-old']").await.click().await.unwrap();
+    wait_for_text(&c, "Deleted \"openai-old\"").await;
+    assert!(!html(&c).await.contains("data-name=\"openai-old\""));
+    find(&c, "#undo").await.click().await.unwrap();
+    find(&c, "li[data-name='openai-old']").await;
+
+    // Check all: every key gets its verdict.
+    find(&c, "#check-all").await.click().await.unwrap();
+    find(&c, "#check-all").await;
+    wait_for_text(&c, "does not recognise this key").await;
+
+    // Settings on this device: clear the clipboard after 2 s, lock after 9 s without use.
     find(&c, "#settings").await.click().await.unwrap();
     let clear = find(&c, "#clear-secs").await;
     clear.clear().await.unwrap();
     clear.send_keys("2").await.unwrap();
     let idle = find(&c, "#lock-minutes").await;
     idle.clear().await.unwrap();
-    idle.send_keys("0.05").await.unwrap();
+    idle.send_keys("0.15").await.unwrap();
     find(&c, "#save-settings").await.click().await.unwrap();
+
+    // What the user copies meanwhile is left alone when the time is up.
+    find(&c, "button[aria-label='Copy openai-production']").await.click().await.unwrap();
+    x.wait_for_clipboard(KEY);
+    let mut mine = std::process::Command::new("xclip")
+        .args(["-selection", "clipboard", "-i"])
+        .env("DISPLAY", &x.display)
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        mine.stdin.take().unwrap().write_all(b"my own text").unwrap();
+    }
+    mine.wait().unwrap();
+    x.wait_for_clipboard("my own text");
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(x.clipboard().as_deref(), Some("my own text"));
 
     // Copied, then cleared after the set time (the app still runs, so this is its clear()).
     find(&c, "button[aria-label='Copy openai-production']").await.click().await.unwrap();

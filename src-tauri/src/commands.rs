@@ -61,6 +61,7 @@ pub fn unlock(state: State<'_, AppState>, passphrase: String) -> Result<()> {
 #[tauri::command]
 pub fn lock(app: AppHandle, state: State<'_, AppState>) {
     clipboard::clear_if_ours(&app);
+    *state.deleted.lock().unwrap() = None;
     *state.vault.lock().unwrap() = None;
 }
 
@@ -154,6 +155,46 @@ pub async fn check_entry(state: State<'_, AppState>, id: String, deep: bool) -> 
         vault.save().map_err(sentence)?;
     }
     Ok(report)
+}
+
+/// The one command that gives the window a secret: when the user pressed Reveal.
+#[tauri::command]
+pub fn reveal_entry(state: State<'_, AppState>, id: String) -> Result<String> {
+    let guard = state.vault.lock().unwrap();
+    let vault = guard.as_ref().ok_or(LOCKED)?;
+    let entry = vault.document().entries.iter().find(|e| e.id == id).ok_or("That key is gone.")?;
+    Ok(entry.secret.expose().to_string())
+}
+
+/// Deletes a key (kept in memory for an undo until the next delete or lock).
+#[tauri::command(async)]
+pub fn delete_entry(state: State<'_, AppState>, id: String) -> Result<String> {
+    let mut guard = state.vault.lock().unwrap();
+    let vault = guard.as_mut().ok_or(LOCKED)?;
+    let name =
+        vault.document().entries.iter().find(|e| e.id == id).map(|e| e.name.clone()).ok_or("That key is gone.")?;
+    let actor = whoami();
+    let change = Change { now: chrono::Utc::now(), actor: &actor };
+    let removed = vault.document_mut().remove(&name, &change).map_err(sentence)?;
+    if let Err(e) = vault.save() {
+        let _ = vault.document_mut().restore(removed, &change);
+        return Err(sentence(e));
+    }
+    *state.deleted.lock().unwrap() = Some(removed);
+    Ok(name)
+}
+
+/// Brings back the key deleted last.
+#[tauri::command(async)]
+pub fn undo_delete(state: State<'_, AppState>) -> Result<String> {
+    let entry = state.deleted.lock().unwrap().take().ok_or("There is nothing to undo.")?;
+    let mut guard = state.vault.lock().unwrap();
+    let vault = guard.as_mut().ok_or(LOCKED)?;
+    let actor = whoami();
+    let change = Change { now: chrono::Utc::now(), actor: &actor };
+    let name = vault.document_mut().restore(entry, &change).map_err(sentence)?.name.clone();
+    vault.save().map_err(sentence)?;
+    Ok(name)
 }
 
 /// Merges in changes another program made to the vault file; true when something changed.

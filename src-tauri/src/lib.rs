@@ -24,6 +24,9 @@ pub fn run() {
             commands::copy_entry,
             commands::check_entry,
             commands::refresh_vault,
+            commands::reveal_entry,
+            commands::delete_entry,
+            commands::undo_delete,
             commands::get_settings,
             commands::set_settings,
         ])

@@ -11,6 +11,8 @@ pub struct AppState {
     /// The key last copied, to clear it only if the clipboard still holds it.
     pub copied: Mutex<Option<keyward_core::Secret>>,
     pub settings: Mutex<crate::settings::Settings>,
+    /// The key deleted last, for Undo.
+    pub deleted: Mutex<Option<keyward_core::Entry>>,
 }
 
 impl AppState {
@@ -21,6 +23,7 @@ impl AppState {
             vault: Mutex::new(None),
             copied: Mutex::new(None),
             settings: Mutex::new(crate::settings::Settings::load()),
+            deleted: Mutex::new(None),
         }
     }
 }

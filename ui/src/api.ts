@@ -59,6 +59,9 @@ export interface Settings {
 
 export const api = {
   refresh: () => invoke<boolean>("refresh_vault"),
+  reveal: (id: string) => invoke<string>("reveal_entry", { id }),
+  remove: (id: string) => invoke<string>("delete_entry", { id }),
+  undoDelete: () => invoke<string>("undo_delete"),
   getSettings: () => invoke<Settings>("get_settings"),
   setSettings: (settings: Settings) => invoke<Settings>("set_settings", { settings }),
   status: () => invoke<VaultStatus>("vault_status"),

@@ -216,6 +216,24 @@ impl Document {
         Ok(&self.entries[index])
     }
 
+    /// Puts back an entry removed by [`Document::remove`] (an undo): its tombstone goes, and it
+    /// counts as changed now, so that copies which saw the deletion bring it back too.
+    pub fn restore(&mut self, mut entry: Entry, change: &Change) -> Result<&Entry> {
+        if self.entries.iter().any(|e| e.id == entry.id) {
+            return Err(VaultError::Invalid("That key is already in the vault.".into()));
+        }
+        if self.entries.iter().any(|e| e.name == entry.name) {
+            return Err(VaultError::DuplicateName(entry.name));
+        }
+        let deleted_at = self.tombstones.iter().find(|t| t.id == entry.id).map(|t| t.deleted_at);
+        self.tombstones.retain(|t| t.id != entry.id);
+        let at =
+            entry.next_time(change.now).max(deleted_at.map_or(change.now, |d| d + chrono::Duration::nanoseconds(1)));
+        entry.touch(at, change.actor);
+        self.entries.push(entry);
+        Ok(self.entries.last().expect("just pushed"))
+    }
+
     /// Saves a key check's result on the entry with id `entry_id` (if it still exists). This is
     /// not a change of the key: `updated_at` stays, so a check never wins a merge over an edit.
     pub fn record_check(&mut self, entry_id: &str, check: LastCheck) {
@@ -475,6 +493,22 @@ mod tests {
         let e =
             doc.edit("k", None, None, EntryFields { expires_on: Some(None), ..Default::default() }, &change()).unwrap();
         assert_eq!(e.expires_on, None);
+    }
+
+    #[test]
+    fn a_restored_entry_outlives_its_deletion_in_merges() {
+        let mut doc = Document::new(Utc::now());
+        doc.add("k", Secret::from("v"), EntryFields::default(), &change()).unwrap();
+        let deleted_copy = {
+            let mut d = doc.clone();
+            let removed = d.remove("k", &change()).unwrap();
+            let mut undone = d.clone();
+            undone.restore(removed, &change()).unwrap();
+            assert!(undone.tombstones.is_empty());
+            assert_eq!(crate::merge::merge(&undone, &d).entries.len(), 1, "the undo wins over the deletion");
+            d
+        };
+        assert!(crate::merge::merge(&doc, &deleted_copy).entries.is_empty());
     }
 
     #[test]
