@@ -46,7 +46,9 @@ if [ "$purpose" != fuzz ]; then
   fi
   if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     say "installing the UI's npm packages (package-lock.json)"
-    npm ci --no-audit --no-fund --loglevel=error
+    # `npm install` with the lock file, not `npm ci`: with omit-lockfile-registry-resolved set
+    # (as on this project's machines) npm 11 writes lock entries that `npm ci` then rejects.
+    npm install --no-audit --no-fund --loglevel=error
   fi
 fi
 
