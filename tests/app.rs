@@ -101,6 +101,24 @@ async fn html(c: &Client) -> String {
     c.source().await.unwrap()
 }
 
+/// Calls a command the way the page does, and returns its answer (or "error: …") as JSON text.
+async fn invoke(c: &Client, command: &str) -> String {
+    let script = format!(
+        "const done = arguments[arguments.length - 1];\
+         window.__TAURI_INTERNALS__.invoke('{command}').then(r => done(JSON.stringify(r)), e => done('error: ' + e));"
+    );
+    c.execute_async(&script, vec![]).await.unwrap().as_str().unwrap_or_default().to_string()
+}
+
+/// Waits until nothing matches `css`.
+async fn wait_gone(c: &Client, css: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while c.find(Locator::Css(css)).await.is_ok() {
+        assert!(Instant::now() < deadline, "{css} never went away");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn create_add_check_copy_search_lock_unlock() {
     require_tool("xclip");
@@ -137,6 +155,8 @@ async fn create_add_check_copy_search_lock_unlock() {
     wait_for_text(&c, "The key works").await;
     assert!(html(&c).await.contains("sk-proj-…wxyz"));
     assert!(!html(&c).await.contains(KEY), "the page's HTML holds the key");
+    let listed = invoke(&c, "list_entries").await;
+    assert!(listed.contains("openai-production") && !listed.contains(KEY), "list_entries sends the key: {listed}");
     assert!(providers.requests().iter().any(|r| r.header("authorization") == Some(&format!("Bearer {KEY}"))));
     screenshot(&c, "3-list").await;
 
@@ -170,6 +190,7 @@ async fn create_add_check_copy_search_lock_unlock() {
     find(&c, "#lock").await.click().await.unwrap();
     wait_for_text(&c, "Unlock Keyward").await;
     assert!(!html(&c).await.contains("openai-production"));
+    assert_eq!(invoke(&c, "list_entries").await, "error: The vault is locked.");
     find(&c, "#passphrase").await.send_keys("not the passphrase").await.unwrap();
     find(&c, "#submit").await.click().await.unwrap();
     wait_for_text(&c, "The passphrase is wrong").await;
@@ -181,7 +202,7 @@ async fn create_add_check_copy_search_lock_unlock() {
 
     // A change made by the CLI while the app is open shows up, merged, without loss.
     let mut cli = std::process::Command::new(keyward_e2e::keyward_bin());
-    cli.args(["add", "from-cli", "--provider", "groq"])
+    cli.args(["add", "from-cli", "--provider", "groq", "--base-url", &providers.base_url("groq")])
         .env("KEYWARD_VAULT", &vault)
         .env("KEYWARD_PASSPHRASE", PASSPHRASE)
         .env("HOME", home.path());
@@ -202,13 +223,16 @@ async fn create_add_check_copy_search_lock_unlock() {
     find(&c, "button[aria-label='Delete openai-old']").await.click().await.unwrap();
     find(&c, "button[aria-label='Confirm delete openai-old']").await.click().await.unwrap();
     wait_for_text(&c, "Deleted \"openai-old\"").await;
-    assert!(!html(&c).await.contains("data-name=\"openai-old\""));
+    wait_gone(&c, "li[data-name='openai-old']").await;
     find(&c, "#undo").await.click().await.unwrap();
     find(&c, "li[data-name='openai-old']").await;
 
     // Check all: every key gets its verdict.
+    let before = providers.requests().len();
     find(&c, "#check-all").await.click().await.unwrap();
-    find(&c, "#check-all").await;
+    find(&c, "#cancel-checks").await;
+    wait_gone(&c, "#cancel-checks").await;
+    assert!(providers.requests().len() >= before + 3, "not every key was checked");
     wait_for_text(&c, "does not recognise this key").await;
 
     // Settings on this device: clear the clipboard after 2 s, lock after 9 s without use.
@@ -220,6 +244,7 @@ async fn create_add_check_copy_search_lock_unlock() {
     idle.clear().await.unwrap();
     idle.send_keys("0.15").await.unwrap();
     find(&c, "#save-settings").await.click().await.unwrap();
+    wait_gone(&c, "#save-settings").await;
 
     // What the user copies meanwhile is left alone when the time is up.
     find(&c, "button[aria-label='Copy openai-production']").await.click().await.unwrap();
@@ -239,14 +264,16 @@ async fn create_add_check_copy_search_lock_unlock() {
     tokio::time::sleep(Duration::from_secs(3)).await;
     assert_eq!(x.clipboard().as_deref(), Some("my own text"));
 
-    // Copied, then cleared after the set time (the app still runs, so this is its clear()).
+    // Copied, then cleared after the set 2 s by the running (still unlocked) app's clear().
     find(&c, "button[aria-label='Copy openai-production']").await.click().await.unwrap();
     x.wait_for_clipboard(KEY);
-    let deadline = Instant::now() + Duration::from_secs(10);
+    wait_for_text(&c, "cleared in 2 s").await;
+    let deadline = Instant::now() + Duration::from_secs(4);
     while x.clipboard().as_deref() == Some(KEY) {
-        assert!(Instant::now() < deadline, "the clipboard was not cleared");
+        assert!(Instant::now() < deadline, "the clipboard was not cleared after 2 s");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    assert!(html(&c).await.contains("openai-production"), "cleared by locking, not by the timer");
 
     // Idle: the app locks itself and forgets the keys.
     wait_for_text(&c, "Unlock Keyward").await;

@@ -9,14 +9,18 @@ use tauri_plugin_clipboard_manager::ClipboardExt;
 
 /// Puts `secret` on the clipboard and clears it after `clear_after` if it is still there.
 pub fn copy(app: &AppHandle, secret: Secret, clear_after: Duration) -> Result<(), String> {
-    app.clipboard()
-        .write_secret(secret.expose().to_string())
-        .map_err(|_| "The clipboard is not available.".to_string())?;
-    *app.state::<AppState>().copied.lock().unwrap() = Some(secret);
+    app.clipboard().write_secret(secret.expose()).map_err(|_| "The clipboard is not available.".to_string())?;
+    let state = app.state::<AppState>();
+    *state.copied.lock().unwrap() = Some(secret);
+    // Each copy has its own timer; an earlier copy's timer must not cut a later one short.
+    let generation = state.copy_generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
         tokio::time::sleep(clear_after).await;
-        clear_if_ours(&app);
+        let current = app.state::<AppState>().copy_generation.load(std::sync::atomic::Ordering::SeqCst);
+        if current == generation {
+            clear_if_ours(&app);
+        }
     });
     Ok(())
 }

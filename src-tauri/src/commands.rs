@@ -25,7 +25,7 @@ pub struct VaultStatus {
     pub unlocked: bool,
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn vault_status(state: State<'_, AppState>) -> VaultStatus {
     let path = state.path.lock().unwrap().clone();
     VaultStatus {
@@ -58,14 +58,14 @@ pub fn unlock(state: State<'_, AppState>, passphrase: String) -> Result<()> {
     Ok(())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn lock(app: AppHandle, state: State<'_, AppState>) {
     clipboard::clear_if_ours(&app);
     *state.deleted.lock().unwrap() = None;
     *state.vault.lock().unwrap() = None;
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn list_entries(state: State<'_, AppState>) -> Result<Vec<EntrySummary>> {
     let guard = state.vault.lock().unwrap();
     let vault = guard.as_ref().ok_or(LOCKED)?;
@@ -75,7 +75,8 @@ pub fn list_entries(state: State<'_, AppState>) -> Result<Vec<EntrySummary>> {
 #[derive(Deserialize)]
 pub struct NewEntry {
     pub name: String,
-    pub secret: String,
+    /// Wiped when dropped, on every path.
+    pub secret: Secret,
     pub provider: Option<String>,
     pub environment: Option<String>,
     pub tags: Vec<String>,
@@ -97,14 +98,18 @@ pub fn add_entry(state: State<'_, AppState>, entry: NewEntry) -> Result<EntrySum
     };
     let actor = whoami();
     let change = Change { now: chrono::Utc::now(), actor: &actor };
-    let added = vault.document_mut().add(&entry.name, Secret::new(entry.secret), fields, &change).map_err(sentence)?;
-    let summary = EntrySummary::from(added);
+    let id = vault.document_mut().add(&entry.name, entry.secret, fields, &change).map_err(sentence)?.id.clone();
     if let Err(e) = vault.save() {
-        // Not saved: take it out again so the list shows what is on disk.
-        let _ = vault.document_mut().remove(&summary.name, &change);
+        // Not saved: take it out again (by id: a merge may have renamed it) so the list shows
+        // what is on disk, and drop its tombstone with it.
+        if let Some(name) = vault.document().entries.iter().find(|x| x.id == id).map(|x| x.name.clone()) {
+            let _ = vault.document_mut().remove(&name, &change);
+            vault.document_mut().tombstones.retain(|t| t.id != id);
+        }
         return Err(sentence(e));
     }
-    Ok(summary)
+    let added = vault.document().entries.iter().find(|x| x.id == id).ok_or("The key was not saved.")?;
+    Ok(EntrySummary::from(added))
 }
 
 #[derive(Serialize)]
@@ -114,13 +119,13 @@ pub struct Detected {
 }
 
 /// The provider of a key the user is pasting (the key is already in the add dialog).
-#[tauri::command]
+#[tauri::command(async)]
 pub fn detect_provider(secret: String) -> Option<Detected> {
     let secret = zeroize::Zeroizing::new(secret);
     keyward_core::provider::detect(&secret).map(|p| Detected { id: p.id.into(), name: p.display_name.into() })
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn copy_entry(
     app: AppHandle,
     state: State<'_, AppState>,
@@ -158,7 +163,7 @@ pub async fn check_entry(state: State<'_, AppState>, id: String, deep: bool) -> 
 }
 
 /// The one command that gives the window a secret: when the user pressed Reveal.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn reveal_entry(state: State<'_, AppState>, id: String) -> Result<String> {
     let guard = state.vault.lock().unwrap();
     let vault = guard.as_ref().ok_or(LOCKED)?;
@@ -177,7 +182,11 @@ pub fn delete_entry(state: State<'_, AppState>, id: String) -> Result<String> {
     let change = Change { now: chrono::Utc::now(), actor: &actor };
     let removed = vault.document_mut().remove(&name, &change).map_err(sentence)?;
     if let Err(e) = vault.save() {
-        let _ = vault.document_mut().restore(removed, &change);
+        if let Err(restore) = vault.document_mut().restore(removed.clone(), &change) {
+            // Cannot put it back in memory: keep it for Undo rather than lose it.
+            *state.deleted.lock().unwrap() = Some(removed);
+            return Err(sentence(restore));
+        }
         return Err(sentence(e));
     }
     *state.deleted.lock().unwrap() = Some(removed);
@@ -189,11 +198,26 @@ pub fn delete_entry(state: State<'_, AppState>, id: String) -> Result<String> {
 pub fn undo_delete(state: State<'_, AppState>) -> Result<String> {
     let entry = state.deleted.lock().unwrap().take().ok_or("There is nothing to undo.")?;
     let mut guard = state.vault.lock().unwrap();
-    let vault = guard.as_mut().ok_or(LOCKED)?;
+    let keep = |e: keyward_core::Entry| *state.deleted.lock().unwrap() = Some(e);
+    let Some(vault) = guard.as_mut() else {
+        keep(entry);
+        return Err(LOCKED.into());
+    };
     let actor = whoami();
     let change = Change { now: chrono::Utc::now(), actor: &actor };
-    let name = vault.document_mut().restore(entry, &change).map_err(sentence)?.name.clone();
-    vault.save().map_err(sentence)?;
+    let name = match vault.document_mut().restore(entry.clone(), &change) {
+        Ok(e) => e.name.clone(),
+        Err(e) => {
+            keep(entry);
+            return Err(sentence(e));
+        }
+    };
+    if let Err(e) = vault.save() {
+        // Memory goes back to what is on disk; the undo stays possible.
+        let _ = vault.document_mut().remove(&name, &change);
+        keep(entry);
+        return Err(sentence(e));
+    }
     Ok(name)
 }
 
@@ -207,12 +231,12 @@ pub fn refresh_vault(state: State<'_, AppState>) -> Result<bool> {
     }
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn get_settings(state: State<'_, AppState>) -> Settings {
     state.settings.lock().unwrap().clone()
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn set_settings(state: State<'_, AppState>, settings: Settings) -> Result<Settings> {
     let settings = settings.clamped();
     settings.save()?;

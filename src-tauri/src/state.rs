@@ -11,6 +11,8 @@ pub struct AppState {
     /// The key last copied, to clear it only if the clipboard still holds it.
     pub copied: Mutex<Option<keyward_core::Secret>>,
     pub settings: Mutex<crate::settings::Settings>,
+    /// Counts copies, so that only the last copy's timer clears the clipboard.
+    pub copy_generation: std::sync::atomic::AtomicU64,
     /// The key deleted last, for Undo.
     pub deleted: Mutex<Option<keyward_core::Entry>>,
 }
@@ -24,6 +26,7 @@ impl AppState {
             copied: Mutex::new(None),
             settings: Mutex::new(crate::settings::Settings::load()),
             deleted: Mutex::new(None),
+            copy_generation: std::sync::atomic::AtomicU64::new(0),
         }
     }
 }
