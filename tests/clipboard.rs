@@ -29,7 +29,7 @@ fn copied_with_clear_after(clear_after: &str) -> (Xvfb, TestVault, Child) {
 
 #[test]
 fn copy_puts_the_key_on_the_clipboard_marked_secret_and_clears_it() {
-    let (x, _vault, child) = copied_with_clear_after("3");
+    let (x, _vault, child) = copied_with_clear_after("5");
     assert!(x.targets().contains("x-kde-passwordManagerHint"), "targets: {}", x.targets());
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -41,7 +41,7 @@ fn copy_puts_the_key_on_the_clipboard_marked_secret_and_clears_it() {
 
 #[test]
 fn copy_leaves_what_the_user_copied_since() {
-    let (x, _vault, child) = copied_with_clear_after("3");
+    let (x, _vault, child) = copied_with_clear_after("5");
     // The user copies something else (xclip keeps serving it in the background).
     let mut user = Command::new("xclip")
         .args(["-selection", "clipboard", "-i"])

@@ -11,38 +11,21 @@ pub struct Xvfb {
 }
 
 impl Xvfb {
+    /// Starts Xvfb on a display it picks itself (`-displayfd`): no race with other tests or
+    /// other X servers on the machine; returns once the server accepts connections.
     pub fn start() -> Xvfb {
         require_tool("Xvfb");
-        // Tests in this binary run in parallel: each start takes its own display numbers.
-        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-        let base = 120 + std::process::id() % 400;
-        for _ in 0..40 {
-            let n = base + NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            if std::path::Path::new(&format!("/tmp/.X{n}-lock")).exists() {
-                continue;
-            }
-            let display = format!(":{n}");
-            let mut child = Command::new("Xvfb")
-                .args([&display, "-screen", "0", "640x480x24", "-nolisten", "tcp"])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("start Xvfb");
-            let socket = format!("/tmp/.X11-unix/X{n}");
-            let deadline = Instant::now() + Duration::from_secs(10);
-            while Instant::now() < deadline {
-                if std::path::Path::new(&socket).exists() {
-                    return Xvfb { child, display };
-                }
-                if child.try_wait().unwrap().is_some() {
-                    break; // display taken meanwhile: try the next one
-                }
-                std::thread::sleep(Duration::from_millis(50));
-            }
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-        panic!("could not start Xvfb");
+        let mut child = Command::new("Xvfb")
+            .args(["-displayfd", "1", "-screen", "0", "1100x760x24", "-nolisten", "tcp"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start Xvfb");
+        let mut line = String::new();
+        let stdout = child.stdout.take().expect("Xvfb's stdout");
+        std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line).expect("Xvfb's display number");
+        let n: u32 = line.trim().parse().unwrap_or_else(|_| panic!("Xvfb did not start (said {line:?})"));
+        Xvfb { child, display: format!(":{n}") }
     }
 
     pub fn xclip(&self, args: &[&str]) -> Output {
