@@ -249,18 +249,7 @@ async fn create_add_check_copy_search_lock_unlock() {
     // What the user copies meanwhile is left alone when the time is up.
     find(&c, "button[aria-label='Copy openai-production']").await.click().await.unwrap();
     x.wait_for_clipboard(KEY);
-    let mut mine = std::process::Command::new("xclip")
-        .args(["-selection", "clipboard", "-i"])
-        .env("DISPLAY", &x.display)
-        .stdin(Stdio::piped())
-        .spawn()
-        .unwrap();
-    {
-        use std::io::Write;
-        mine.stdin.take().unwrap().write_all(b"my own text").unwrap();
-    }
-    mine.wait().unwrap();
-    x.wait_for_clipboard("my own text");
+    x.copy_as_user("my own text");
     tokio::time::sleep(Duration::from_secs(3)).await;
     assert_eq!(x.clipboard().as_deref(), Some("my own text"));
 

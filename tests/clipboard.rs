@@ -4,7 +4,7 @@
 
 use keyward_e2e::x11::Xvfb;
 use keyward_e2e::{TestVault, require_tool};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 
 const KEY: &str = "sk-proj-clipboard-test-0123456789abcdef";
 
@@ -42,19 +42,7 @@ fn copy_puts_the_key_on_the_clipboard_marked_secret_and_clears_it() {
 #[test]
 fn copy_leaves_what_the_user_copied_since() {
     let (x, _vault, child) = copied_with_clear_after("5");
-    // The user copies something else (xclip keeps serving it in the background).
-    let mut user = Command::new("xclip")
-        .args(["-selection", "clipboard", "-i"])
-        .env("DISPLAY", &x.display)
-        .stdin(Stdio::piped())
-        .spawn()
-        .unwrap();
-    {
-        use std::io::Write;
-        user.stdin.take().unwrap().write_all(b"my own text").unwrap();
-    }
-    user.wait().unwrap();
-    x.wait_for_clipboard("my own text");
+    x.copy_as_user("my own text");
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("left it as it is"));

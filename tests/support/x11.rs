@@ -42,6 +42,22 @@ impl Xvfb {
         String::from_utf8_lossy(&self.xclip(&["-o", "-selection", "clipboard", "-t", "TARGETS"]).stdout).into_owned()
     }
 
+    /// The user copies `text` (xclip keeps serving it in the background), as another program.
+    pub fn copy_as_user(&self, text: &str) {
+        let mut xclip = Command::new("xclip")
+            .args(["-selection", "clipboard", "-i"])
+            .env("DISPLAY", &self.display)
+            .stdin(Stdio::piped())
+            .spawn()
+            .expect("xclip");
+        {
+            use std::io::Write;
+            xclip.stdin.take().expect("stdin").write_all(text.as_bytes()).expect("write to xclip");
+        }
+        xclip.wait().expect("xclip");
+        self.wait_for_clipboard(text);
+    }
+
     pub fn wait_for_clipboard(&self, expected: &str) {
         let deadline = Instant::now() + Duration::from_secs(10);
         while self.clipboard().as_deref() != Some(expected) {
