@@ -18,6 +18,9 @@ fn main() {
         "reveal_entry",
         "delete_entry",
         "undo_delete",
+        "edit_entry",
+        "replace_key",
+        "restore_value",
         "get_settings",
         "set_settings",
     ]);

@@ -227,6 +227,26 @@ async fn create_add_check_copy_search_lock_unlock() {
     find(&c, "#undo").await.click().await.unwrap();
     find(&c, "li[data-name='openai-old']").await;
 
+    // Details: edit, replace the key (the old value goes to the history), restore it.
+    const NEW_KEY: &str = "sk-proj-ReplacementKey0123456789abcdef";
+    find(&c, "button[aria-label='Details of openai-old']").await.click().await.unwrap();
+    let environment = find(&c, "#edit-environment").await;
+    environment.clear().await.unwrap();
+    environment.send_keys("staging").await.unwrap();
+    find(&c, "#save-details").await.click().await.unwrap();
+    wait_for_text(&c, "Saved.").await;
+    find(&c, "#replace-key").await.send_keys(NEW_KEY).await.unwrap();
+    find(&c, "#replace").await.click().await.unwrap();
+    wait_for_text(&c, "the old value is in the history").await;
+    wait_for_text(&c, "sk-proj-…alid").await; // the old value, masked, in the history
+    assert!(!html(&c).await.contains(NEW_KEY), "the new key stayed in the page");
+    find(&c, "button[aria-label='Restore sk-proj-…alid']").await.click().await.unwrap();
+    wait_for_text(&c, "is the key again").await;
+    find(&c, "button[aria-label='Restore sk-proj-…cdef']").await;
+    screenshot(&c, "3c-details").await;
+    find(&c, "#close-details").await.click().await.unwrap();
+    wait_for_text(&c, "OpenAI · staging").await;
+
     // Check all: every key gets its verdict.
     let before = providers.requests().len();
     find(&c, "#check-all").await.click().await.unwrap();

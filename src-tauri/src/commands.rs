@@ -221,6 +221,79 @@ pub fn undo_delete(state: State<'_, AppState>) -> Result<String> {
     Ok(name)
 }
 
+/// Applies `f` to the vault's document and saves; if anything fails, the document goes back
+/// to what it was (what is on disk), so the window never shows an unsaved state.
+fn change_and_save<T>(
+    state: &State<'_, AppState>,
+    f: impl FnOnce(&mut keyward_core::Document, &Change) -> std::result::Result<T, VaultError>,
+) -> Result<T> {
+    let mut guard = state.vault.lock().unwrap();
+    let vault = guard.as_mut().ok_or(LOCKED)?;
+    let before = vault.document().clone();
+    let actor = whoami();
+    let change = Change { now: chrono::Utc::now(), actor: &actor };
+    let result = f(vault.document_mut(), &change).and_then(|value| vault.save().map(|_| value));
+    if result.is_err() {
+        *vault.document_mut() = before;
+    }
+    result.map_err(sentence)
+}
+
+fn name_of(doc: &keyward_core::Document, id: &str) -> std::result::Result<String, VaultError> {
+    doc.entries
+        .iter()
+        .find(|e| e.id == id)
+        .map(|e| e.name.clone())
+        .ok_or_else(|| VaultError::Invalid("That key is gone.".into()))
+}
+
+#[derive(Deserialize)]
+pub struct EditEntry {
+    pub name: String,
+    pub environment: String,
+    pub tags: Vec<String>,
+    pub notes: String,
+    pub base_url: String,
+}
+
+/// Changes a key's name and details (empty text clears a field).
+#[tauri::command(async)]
+pub fn edit_entry(state: State<'_, AppState>, id: String, changes: EditEntry) -> Result<EntrySummary> {
+    change_and_save(&state, |doc, change| {
+        let name = name_of(doc, &id)?;
+        let fields = EntryFields {
+            environment: Some(changes.environment),
+            tags: Some(changes.tags),
+            notes: Some(changes.notes),
+            base_url: Some(changes.base_url),
+            ..Default::default()
+        };
+        doc.edit(&name, Some(&changes.name), None, fields, change).map(EntrySummary::from)
+    })
+}
+
+/// Replaces a key's value; the old one goes into its history.
+#[tauri::command(async)]
+pub fn replace_key(state: State<'_, AppState>, id: String, secret: Secret) -> Result<EntrySummary> {
+    change_and_save(&state, |doc, change| {
+        let name = name_of(doc, &id)?;
+        doc.edit(&name, None, Some(secret), EntryFields::default(), change).map(EntrySummary::from)
+    })
+}
+
+/// Makes an earlier value the key again (`newest_first`: its place in the details' history list).
+#[tauri::command(async)]
+pub fn restore_value(state: State<'_, AppState>, id: String, newest_first: usize) -> Result<EntrySummary> {
+    change_and_save(&state, |doc, change| {
+        let name = name_of(doc, &id)?;
+        let len = doc.get(&name)?.history.len();
+        let index = len
+            .checked_sub(newest_first + 1)
+            .ok_or_else(|| VaultError::Invalid("That earlier value is gone.".into()))?;
+        doc.restore_value(&name, index, change).map(EntrySummary::from)
+    })
+}
+
 /// Merges in changes another program made to the vault file; true when something changed.
 #[tauri::command(async)]
 pub fn refresh_vault(state: State<'_, AppState>) -> Result<bool> {

@@ -27,6 +27,9 @@ pub fn run() {
             commands::reveal_entry,
             commands::delete_entry,
             commands::undo_delete,
+            commands::edit_entry,
+            commands::replace_key,
+            commands::restore_value,
             commands::get_settings,
             commands::set_settings,
         ])

@@ -29,6 +29,21 @@ export interface EntrySummary {
   expires_on: string | null;
   rotation_days: number | null;
   last_check: LastCheck | null;
+  history: HistorySummary[];
+}
+
+export interface EditEntry {
+  name: string;
+  environment: string;
+  tags: string[];
+  notes: string;
+  base_url: string;
+}
+
+export interface HistorySummary {
+  masked: string;
+  replaced_at: string;
+  replaced_by: string;
 }
 
 export interface CheckReport {
@@ -62,6 +77,9 @@ export const api = {
   reveal: (id: string) => invoke<string>("reveal_entry", { id }),
   remove: (id: string) => invoke<string>("delete_entry", { id }),
   undoDelete: () => invoke<string>("undo_delete"),
+  edit: (id: string, changes: EditEntry) => invoke<EntrySummary>("edit_entry", { id, changes }),
+  replaceKey: (id: string, secret: string) => invoke<EntrySummary>("replace_key", { id, secret }),
+  restoreValue: (id: string, newestFirst: number) => invoke<EntrySummary>("restore_value", { id, newestFirst }),
   getSettings: () => invoke<Settings>("get_settings"),
   setSettings: (settings: Settings) => invoke<Settings>("set_settings", { settings }),
   status: () => invoke<VaultStatus>("vault_status"),

@@ -6,7 +6,7 @@ function entry(over: Partial<EntrySummary>): EntrySummary {
   return {
     id: "1", name: "openai-dev", provider: "openai", provider_name: "OpenAI", masked: "sk-proj-…abcd",
     env_var: "OPENAI_API_KEY", base_url: null, environment: "development", tags: ["web"], notes: null,
-    updated_at: "2026-01-01T00:00:00Z", expires_on: null, rotation_days: null, last_check: null, ...over,
+    updated_at: "2026-01-01T00:00:00Z", expires_on: null, rotation_days: null, last_check: null, history: [], ...over,
   };
 }
 

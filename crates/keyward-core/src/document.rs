@@ -216,6 +216,18 @@ impl Document {
         Ok(&self.entries[index])
     }
 
+    /// Makes an earlier value (`history_index`, oldest first) the entry's key again; the current
+    /// value goes into the history.
+    pub fn restore_value(&mut self, name: &str, history_index: usize, change: &Change) -> Result<&Entry> {
+        let index = self.position(name)?;
+        let old = self.entries[index]
+            .history
+            .get(history_index)
+            .map(|h| h.secret.clone())
+            .ok_or_else(|| VaultError::Invalid("That earlier value is not in the history.".into()))?;
+        self.edit(name, None, Some(old), EntryFields::default(), change)
+    }
+
     /// Puts back an entry removed by [`Document::remove`] (an undo): its tombstone goes, and it
     /// counts as changed now, so that copies which saw the deletion bring it back too.
     pub fn restore(&mut self, mut entry: Entry, change: &Change) -> Result<&Entry> {
@@ -509,6 +521,18 @@ mod tests {
             d
         };
         assert!(crate::merge::merge(&doc, &deleted_copy).entries.is_empty());
+    }
+
+    #[test]
+    fn restoring_an_earlier_value_swaps_it_with_the_current_one() {
+        let mut doc = Document::new(Utc::now());
+        doc.add("k", Secret::from("one"), EntryFields::default(), &change()).unwrap();
+        doc.edit("k", None, Some(Secret::from("two")), EntryFields::default(), &change()).unwrap();
+        let e = doc.restore_value("k", 0, &change()).unwrap();
+        assert_eq!(e.secret.expose(), "one");
+        let history: Vec<&str> = e.history.iter().map(|h| h.secret.expose()).collect();
+        assert_eq!(history, ["two"]);
+        assert!(doc.restore_value("k", 5, &change()).is_err());
     }
 
     #[test]

@@ -29,6 +29,16 @@ pub struct EntrySummary {
     pub last_check: Option<LastCheck>,
     /// How many earlier values are kept in the history.
     pub history_len: usize,
+    /// The earlier values, masked, newest first.
+    pub history: Vec<HistorySummary>,
+}
+
+/// One earlier value of a key, masked.
+#[derive(Debug, Clone, Serialize)]
+pub struct HistorySummary {
+    pub masked: String,
+    pub replaced_at: DateTime<Utc>,
+    pub replaced_by: String,
 }
 
 impl From<&Entry> for EntrySummary {
@@ -53,6 +63,16 @@ impl From<&Entry> for EntrySummary {
             rotation_days: e.rotation_days,
             last_check: e.last_check.clone(),
             history_len: e.history.len(),
+            history: e
+                .history
+                .iter()
+                .rev()
+                .map(|h| HistorySummary {
+                    masked: h.secret.masked(),
+                    replaced_at: h.replaced_at,
+                    replaced_by: h.replaced_by.clone(),
+                })
+                .collect(),
         }
     }
 }
