@@ -21,6 +21,7 @@ fn main() {
         "edit_entry",
         "replace_key",
         "restore_value",
+        "change_passphrase",
         "get_settings",
         "set_settings",
     ]);

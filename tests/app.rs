@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 const PASSPHRASE: &str = "correct horse battery staple";
 const KEY: &str = "sk-proj-AppE2E0123456789abcdefghijklmnopqrstuvwxyz";
+const NEW_PASSPHRASE: &str = "a brand new passphrase for the vault";
 
 /// tauri-driver on free ports; stopped with SIGTERM so that it stops WebKitWebDriver too.
 struct Driver {
@@ -247,6 +248,14 @@ async fn create_add_check_copy_search_lock_unlock() {
     find(&c, "#close-details").await.click().await.unwrap();
     wait_for_text(&c, "OpenAI · staging").await;
 
+    // Deep check from the details, with its cost stated: one generation request.
+    find(&c, "button[aria-label='Details of openai-production']").await.click().await.unwrap();
+    wait_for_text(&c, "costs a fraction of a cent").await;
+    find(&c, "#deep-check").await.click().await.unwrap();
+    wait_for_text(&c, "can generate text").await;
+    assert!(providers.requests().iter().any(|r| r.method == "POST" && r.path == "/openai/v1/chat/completions"));
+    find(&c, "#close-details").await.click().await.unwrap();
+
     // Check all: every key gets its verdict.
     let before = providers.requests().len();
     find(&c, "#check-all").await.click().await.unwrap();
@@ -255,8 +264,14 @@ async fn create_add_check_copy_search_lock_unlock() {
     assert!(providers.requests().len() >= before + 3, "not every key was checked");
     wait_for_text(&c, "does not recognise this key").await;
 
-    // Settings on this device: clear the clipboard after 2 s, lock after 9 s without use.
+    // Settings on this device: clear the clipboard after 2 s, lock after 9 s without use; and a
+    // new passphrase.
     find(&c, "#settings").await.click().await.unwrap();
+    find(&c, "#current-passphrase").await.send_keys(PASSPHRASE).await.unwrap();
+    find(&c, "#new-passphrase").await.send_keys(NEW_PASSPHRASE).await.unwrap();
+    find(&c, "#repeat-passphrase").await.send_keys(NEW_PASSPHRASE).await.unwrap();
+    find(&c, "#change-passphrase").await.click().await.unwrap();
+    wait_for_text(&c, "The passphrase was changed").await;
     let clear = find(&c, "#clear-secs").await;
     clear.clear().await.unwrap();
     clear.send_keys("2").await.unwrap();
@@ -288,6 +303,15 @@ async fn create_add_check_copy_search_lock_unlock() {
     wait_for_text(&c, "Unlock Keyward").await;
     assert!(!html(&c).await.contains("openai-production"));
     screenshot(&c, "5-auto-locked").await;
+
+    // The new passphrase opens it; the old one no longer does.
+    find(&c, "#passphrase").await.send_keys(PASSPHRASE).await.unwrap();
+    find(&c, "#submit").await.click().await.unwrap();
+    wait_for_text(&c, "The passphrase is wrong").await;
+    find(&c, "#passphrase").await.clear().await.unwrap();
+    find(&c, "#passphrase").await.send_keys(NEW_PASSPHRASE).await.unwrap();
+    find(&c, "#submit").await.click().await.unwrap();
+    wait_for_text(&c, "openai-production").await;
 
     c.close().await.unwrap();
 }

@@ -294,6 +294,23 @@ pub fn restore_value(state: State<'_, AppState>, id: String, newest_first: usize
     })
 }
 
+/// Changes the master passphrase (the current one is asked again, as a check that it is the
+/// owner at the keyboard). Backups readable with the old passphrase are deleted.
+#[tauri::command(async)]
+pub fn change_passphrase(state: State<'_, AppState>, current: String, new: String) -> Result<usize> {
+    let (current, new) = (SecretString::from(current), SecretString::from(new));
+    use keyward_core::ExposeSecret;
+    if new.expose_secret().is_empty() {
+        return Err("Choose a new passphrase.".into());
+    }
+    let path = state.path.lock().unwrap().clone();
+    // Proves the current passphrase without touching the unlocked vault.
+    Vault::open(&path, Unlock::Passphrase(current)).map_err(sentence)?;
+    let mut guard = state.vault.lock().unwrap();
+    let vault = guard.as_mut().ok_or(LOCKED)?;
+    vault.change_passphrase(new).map(|r| r.backups_removed).map_err(sentence)
+}
+
 /// Merges in changes another program made to the vault file; true when something changed.
 #[tauri::command(async)]
 pub fn refresh_vault(state: State<'_, AppState>) -> Result<bool> {

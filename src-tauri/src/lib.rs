@@ -30,6 +30,7 @@ pub fn run() {
             commands::edit_entry,
             commands::replace_key,
             commands::restore_value,
+            commands::change_passphrase,
             commands::get_settings,
             commands::set_settings,
         ])

@@ -79,6 +79,7 @@ export const api = {
   undoDelete: () => invoke<string>("undo_delete"),
   edit: (id: string, changes: EditEntry) => invoke<EntrySummary>("edit_entry", { id, changes }),
   replaceKey: (id: string, secret: string) => invoke<EntrySummary>("replace_key", { id, secret }),
+  changePassphrase: (current: string, next: string) => invoke<number>("change_passphrase", { current, new: next }),
   restoreValue: (id: string, newestFirst: number) => invoke<EntrySummary>("restore_value", { id, newestFirst }),
   getSettings: () => invoke<Settings>("get_settings"),
   setSettings: (settings: Settings) => invoke<Settings>("set_settings", { settings }),
