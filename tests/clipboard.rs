@@ -14,7 +14,7 @@ fn copied_with_clear_after(clear_after: &str) -> (Xvfb, TestVault, Child) {
     let x = Xvfb::start();
     let v = TestVault::new();
     v.ok(&["add", "k"], Some(KEY));
-    let child = v
+    let mut child = v
         .command(&["copy", "k", "--clear-after", clear_after])
         .env("DISPLAY", &x.display)
         .env_remove("WAYLAND_DISPLAY")
@@ -23,7 +23,19 @@ fn copied_with_clear_after(clear_after: &str) -> (Xvfb, TestVault, Child) {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    x.wait_for_clipboard(KEY);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while x.clipboard().as_deref() != Some(KEY) {
+        if let Some(status) = child.try_wait().unwrap() {
+            let out = child.wait_with_output().unwrap();
+            panic!(
+                "keyward copy ended ({status}) before the key was seen on the clipboard: {} {}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        assert!(std::time::Instant::now() < deadline, "the clipboard never held the key");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
     (x, v, child)
 }
 
