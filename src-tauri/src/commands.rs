@@ -86,8 +86,6 @@ pub struct NewEntry {
 
 #[tauri::command(async)]
 pub fn add_entry(state: State<'_, AppState>, entry: NewEntry) -> Result<EntrySummary> {
-    let mut guard = state.vault.lock().unwrap();
-    let vault = guard.as_mut().ok_or(LOCKED)?;
     let fields = EntryFields {
         provider: entry.provider.filter(|p| !p.is_empty()),
         environment: entry.environment,
@@ -96,20 +94,16 @@ pub fn add_entry(state: State<'_, AppState>, entry: NewEntry) -> Result<EntrySum
         base_url: entry.base_url,
         ..Default::default()
     };
-    let actor = whoami();
-    let change = Change { now: chrono::Utc::now(), actor: &actor };
-    let id = vault.document_mut().add(&entry.name, entry.secret, fields, &change).map_err(sentence)?.id.clone();
-    if let Err(e) = vault.save() {
-        // Not saved: take it out again (by id: a merge may have renamed it) so the list shows
-        // what is on disk, and drop its tombstone with it.
-        if let Some(name) = vault.document().entries.iter().find(|x| x.id == id).map(|x| x.name.clone()) {
-            let _ = vault.document_mut().remove(&name, &change);
-            vault.document_mut().tombstones.retain(|t| t.id != id);
-        }
-        return Err(sentence(e));
-    }
-    let added = vault.document().entries.iter().find(|x| x.id == id).ok_or("The key was not saved.")?;
-    Ok(EntrySummary::from(added))
+    change_and_save(&state, |doc, change| {
+        let id = doc.add(&entry.name, entry.secret, fields, change)?.id.clone();
+        Ok(id)
+    })
+    .and_then(|id| {
+        // Read back after the save: a merge may have renamed it.
+        let guard = state.vault.lock().unwrap();
+        let vault = guard.as_ref().ok_or(LOCKED)?;
+        Ok(EntrySummary::from(entry_by_id(vault.document(), &id).map_err(sentence)?))
+    })
 }
 
 #[derive(Serialize)]
@@ -135,11 +129,12 @@ pub fn copy_entry(
     let secret = {
         let guard = state.vault.lock().unwrap();
         let vault = guard.as_ref().ok_or(LOCKED)?;
-        let entry = vault.document().entries.iter().find(|e| e.id == id).ok_or("That key is gone.")?;
+        let entry = entry_by_id(vault.document(), &id).map_err(sentence)?;
         entry.secret.clone()
     };
     let default = state.settings.lock().unwrap().clipboard_clear_secs;
-    let secs = clear_after_secs.unwrap_or(default).clamp(1, 3600);
+    let max = keyward_core::clipboard::MAX_CLEAR_AFTER.as_secs();
+    let secs = clear_after_secs.unwrap_or(default).clamp(1, max);
     clipboard::copy(&app, secret, Duration::from_secs(secs))?;
     Ok(secs)
 }
@@ -149,7 +144,7 @@ pub async fn check_entry(state: State<'_, AppState>, id: String, deep: bool) -> 
     let job = {
         let guard = state.vault.lock().unwrap();
         let vault = guard.as_ref().ok_or(LOCKED)?;
-        let entry = vault.document().entries.iter().find(|e| e.id == id).ok_or("That key is gone.")?;
+        let entry = entry_by_id(vault.document(), &id).map_err(sentence)?;
         CheckJob::from(entry)
     };
     let checker = Checker::new(CheckOptions { deep, ..Default::default() }).map_err(sentence)?;
@@ -167,28 +162,18 @@ pub async fn check_entry(state: State<'_, AppState>, id: String, deep: bool) -> 
 pub fn reveal_entry(state: State<'_, AppState>, id: String) -> Result<String> {
     let guard = state.vault.lock().unwrap();
     let vault = guard.as_ref().ok_or(LOCKED)?;
-    let entry = vault.document().entries.iter().find(|e| e.id == id).ok_or("That key is gone.")?;
+    let entry = entry_by_id(vault.document(), &id).map_err(sentence)?;
     Ok(entry.secret.expose().to_string())
 }
 
 /// Deletes a key (kept in memory for an undo until the next delete or lock).
 #[tauri::command(async)]
 pub fn delete_entry(state: State<'_, AppState>, id: String) -> Result<String> {
-    let mut guard = state.vault.lock().unwrap();
-    let vault = guard.as_mut().ok_or(LOCKED)?;
-    let name =
-        vault.document().entries.iter().find(|e| e.id == id).map(|e| e.name.clone()).ok_or("That key is gone.")?;
-    let actor = whoami();
-    let change = Change { now: chrono::Utc::now(), actor: &actor };
-    let removed = vault.document_mut().remove(&name, &change).map_err(sentence)?;
-    if let Err(e) = vault.save() {
-        if let Err(restore) = vault.document_mut().restore(removed.clone(), &change) {
-            // Cannot put it back in memory: keep it for Undo rather than lose it.
-            *state.deleted.lock().unwrap() = Some(removed);
-            return Err(sentence(restore));
-        }
-        return Err(sentence(e));
-    }
+    let removed = change_and_save(&state, |doc, change| {
+        let name = name_of(doc, &id)?;
+        doc.remove(&name, change)
+    })?;
+    let name = removed.name.clone();
     *state.deleted.lock().unwrap() = Some(removed);
     Ok(name)
 }
@@ -197,28 +182,12 @@ pub fn delete_entry(state: State<'_, AppState>, id: String) -> Result<String> {
 #[tauri::command(async)]
 pub fn undo_delete(state: State<'_, AppState>) -> Result<String> {
     let entry = state.deleted.lock().unwrap().take().ok_or("There is nothing to undo.")?;
-    let mut guard = state.vault.lock().unwrap();
-    let keep = |e: keyward_core::Entry| *state.deleted.lock().unwrap() = Some(e);
-    let Some(vault) = guard.as_mut() else {
-        keep(entry);
-        return Err(LOCKED.into());
-    };
-    let actor = whoami();
-    let change = Change { now: chrono::Utc::now(), actor: &actor };
-    let name = match vault.document_mut().restore(entry.clone(), &change) {
-        Ok(e) => e.name.clone(),
-        Err(e) => {
-            keep(entry);
-            return Err(sentence(e));
-        }
-    };
-    if let Err(e) = vault.save() {
-        // Memory goes back to what is on disk; the undo stays possible.
-        let _ = vault.document_mut().remove(&name, &change);
-        keep(entry);
-        return Err(sentence(e));
+    let result = change_and_save(&state, |doc, change| doc.restore(entry.clone(), change).map(|e| e.name.clone()));
+    if result.is_err() {
+        // Nothing changed: the undo stays possible.
+        *state.deleted.lock().unwrap() = Some(entry);
     }
-    Ok(name)
+    result
 }
 
 /// Applies `f` to the vault's document and saves; if anything fails, the document goes back
@@ -239,12 +208,15 @@ fn change_and_save<T>(
     result.map_err(sentence)
 }
 
+fn entry_by_id<'a>(
+    doc: &'a keyward_core::Document,
+    id: &str,
+) -> std::result::Result<&'a keyward_core::Entry, VaultError> {
+    doc.entries.iter().find(|e| e.id == id).ok_or_else(|| VaultError::Invalid("That key is gone.".into()))
+}
+
 fn name_of(doc: &keyward_core::Document, id: &str) -> std::result::Result<String, VaultError> {
-    doc.entries
-        .iter()
-        .find(|e| e.id == id)
-        .map(|e| e.name.clone())
-        .ok_or_else(|| VaultError::Invalid("That key is gone.".into()))
+    entry_by_id(doc, id).map(|e| e.name.clone())
 }
 
 #[derive(Deserialize)]

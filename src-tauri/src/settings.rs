@@ -14,7 +14,7 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { clipboard_clear_secs: 30, auto_lock_secs: 600 }
+        Settings { clipboard_clear_secs: keyward_core::clipboard::DEFAULT_CLEAR_AFTER.as_secs(), auto_lock_secs: 600 }
     }
 }
 
@@ -39,7 +39,8 @@ impl Settings {
 
     /// Keeps values in sensible ranges.
     pub fn clamped(mut self) -> Settings {
-        self.clipboard_clear_secs = self.clipboard_clear_secs.clamp(1, 3600);
+        self.clipboard_clear_secs =
+            self.clipboard_clear_secs.clamp(1, keyward_core::clipboard::MAX_CLEAR_AFTER.as_secs());
         self.auto_lock_secs = self.auto_lock_secs.clamp(1, 24 * 3600);
         self
     }

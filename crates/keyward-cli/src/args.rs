@@ -54,8 +54,8 @@ pub enum Command {
     Copy {
         name: String,
         /// Seconds before the clipboard is cleared (unless you copied something else)
-        #[arg(long, default_value_t = 30, value_name = "SECS",
-              value_parser = clap::value_parser!(u64).range(1..=3600))]
+        #[arg(long, default_value_t = keyward_core::clipboard::DEFAULT_CLEAR_AFTER.as_secs(), value_name = "SECS",
+              value_parser = clap::value_parser!(u64).range(1..=keyward_core::clipboard::MAX_CLEAR_AFTER.as_secs()))]
         clear_after: u64,
     },
     /// Change a key's name, metadata or value (the old value is kept in its history)
