@@ -31,6 +31,8 @@ impl Driver {
             .env("XDG_DATA_HOME", home.join("data"))
             .env("XDG_CONFIG_HOME", home.join("config"))
             .env("KEYWARD_VAULT", vault)
+            // Programs the app starts (xdg-open for a provider's page) are looked up here first.
+            .env("PATH", format!("{}:{}", home.join("bin").display(), std::env::var("PATH").unwrap_or_default()))
             .env_remove("WAYLAND_DISPLAY")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -312,6 +314,151 @@ async fn create_add_check_copy_search_lock_unlock() {
     find(&c, "#passphrase").await.send_keys(NEW_PASSPHRASE).await.unwrap();
     find(&c, "#submit").await.click().await.unwrap();
     wait_for_text(&c, "openai-production").await;
+
+    c.close().await.unwrap();
+}
+
+/// Chooses a value in a <select>.
+async fn select(c: &Client, css: &str, value: &str) {
+    find(c, css).await.select_by_value(value).await.unwrap_or_else(|e| panic!("select {value} in {css}: {e}"));
+}
+
+/// Texts of the listed keys' names, in order.
+async fn listed_names(c: &Client) -> Vec<String> {
+    let mut names = Vec::new();
+    for li in c.find_all(Locator::Css("li[data-name]")).await.unwrap() {
+        names.push(li.attr("data-name").await.unwrap().unwrap_or_default());
+    }
+    names
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn other_vaults_import_export_filters_and_provider_pages() {
+    use keyward_e2e::{PASSPHRASE as CLI_PASSPHRASE, TestVault};
+    let x = Xvfb::start();
+    let providers = FakeProviders::start();
+    // Vault A, made with the CLI: three keys, one of them checked (against the fake provider).
+    let a = TestVault::new();
+    let openai = providers.base_url("openai");
+    a.ok(&["add", "openai-web", "--env", "production", "--tag", "web", "--base-url", &openai], Some(KEY));
+    a.ok(&["add", "claude-batch", "--env", "staging", "--tag", "batch"], Some("sk-ant-api03-batchkey0123456789"));
+    a.ok(&["add", "groq-web", "--tag", "web"], Some("gsk_groqkey0123456789abcdef"));
+    a.ok(&["test", "openai-web"], None);
+    let home = a.dir.path();
+    // A stand-in for the browser: records the address it was asked to open.
+    std::fs::create_dir_all(home.join("bin")).unwrap();
+    let opened = home.join("opened.txt");
+    let script = format!("#!/bin/sh\nprintf '%s' \"$1\" > '{}'\n", opened.display());
+    std::fs::write(home.join("bin/xdg-open"), script).unwrap();
+    std::process::Command::new("chmod").args(["+x", &home.join("bin/xdg-open").to_string_lossy()]).status().unwrap();
+
+    let driver = Driver::start(&x.display, home, &a.path);
+    let c = connect(&driver).await;
+    wait_for_text(&c, "Unlock Keyward").await;
+
+    // Another vault, by typing its path: a new file, so the app offers to create it.
+    let b = home.join("second.age");
+    find(&c, "#other-vault").await.click().await.unwrap();
+    find(&c, "#vault-path").await.send_keys(&home.join("no-such-folder/x.age").to_string_lossy()).await.unwrap();
+    find(&c, "#use-path").await.click().await.unwrap();
+    wait_for_text(&c, "There is no folder").await;
+    find(&c, "#vault-path").await.clear().await.unwrap();
+    find(&c, "#vault-path").await.send_keys(&b.to_string_lossy()).await.unwrap();
+    find(&c, "#use-path").await.click().await.unwrap();
+    wait_for_text(&c, "Create your vault").await;
+    assert!(html(&c).await.contains(&*b.to_string_lossy()), "the chosen path is not shown");
+    find(&c, "#passphrase").await.send_keys(PASSPHRASE).await.unwrap();
+    find(&c, "#repeat").await.send_keys(PASSPHRASE).await.unwrap();
+    find(&c, "#submit").await.click().await.unwrap();
+    wait_for_text(&c, "No keys yet").await;
+    assert!(b.exists());
+
+    // Import a .env file: a preview first (what is added, what is skipped and why), then import.
+    let env_file = home.join("project.env");
+    std::fs::write(&env_file, format!("OPENAI_API_KEY={KEY}\nPORT=3000\n")).unwrap();
+    let before_preview = std::fs::read(&b).unwrap();
+    find(&c, "#transfer").await.click().await.unwrap();
+    find(&c, "#import-path").await.send_keys(&env_file.to_string_lossy()).await.unwrap();
+    find(&c, "#preview-import").await.click().await.unwrap();
+    wait_for_text(&c, "1 key(s) to add, 1 skipped").await;
+    wait_for_text(&c, "line 2 \"port\": does not look like an API key").await;
+    assert!(html(&c).await.contains("sk-proj-…wxyz") && !html(&c).await.contains(KEY));
+    assert_eq!(std::fs::read(&b).unwrap(), before_preview, "the preview changed the vault");
+    screenshot(&c, "6-import-preview").await;
+    find(&c, "#import-all").await.click().await.unwrap();
+    wait_for_text(&c, "2 key(s) to add, 0 skipped").await;
+    find(&c, "#import-all").await.click().await.unwrap();
+    wait_for_text(&c, "1 key(s) to add, 1 skipped").await;
+    find(&c, "#confirm-import").await.click().await.unwrap();
+    wait_for_text(&c, "Imported 1 key(s); skipped 1.").await;
+
+    // Export to .env: warned, written readable only by the user, never over an existing file.
+    wait_for_text(&c, "anyone who can read it").await;
+    let out = home.join("out.env");
+    find(&c, "#export-path").await.send_keys(&out.to_string_lossy()).await.unwrap();
+    find(&c, "#export").await.click().await.unwrap();
+    wait_for_text(&c, "Exported 1 key(s)").await;
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.contains(&format!("OPENAI_API_KEY={KEY}")), "{text}");
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(&out).unwrap().permissions().mode() & 0o777, 0o600);
+    find(&c, "#export-path").await.send_keys(&out.to_string_lossy()).await.unwrap();
+    find(&c, "#export").await.click().await.unwrap();
+    wait_for_text(&c, "already exists").await;
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), text);
+    find(&c, "#close-transfer").await.click().await.unwrap();
+    find(&c, "li[data-name='openai-api-key']").await;
+
+    // Back to the first vault through the recent list.
+    find(&c, "#lock").await.click().await.unwrap();
+    wait_for_text(&c, "Unlock Keyward").await;
+    find(&c, "#other-vault").await.click().await.unwrap();
+    let recent = format!("ul[aria-label='Recent vaults'] button[title='{}']", a.path.display());
+    find(&c, &recent).await.click().await.unwrap();
+    wait_gone(&c, "#vault-path").await;
+    find(&c, "#passphrase").await.send_keys(CLI_PASSPHRASE).await.unwrap();
+    find(&c, "#submit").await.click().await.unwrap();
+    wait_for_text(&c, "3 keys").await;
+
+    // Filters: provider, environment, tag and status, alone and together.
+    select(&c, "#filter-provider", "anthropic").await;
+    wait_for_text(&c, "1 of 3 keys").await;
+    assert_eq!(listed_names(&c).await, ["claude-batch"]);
+    find(&c, "#clear-filters").await.click().await.unwrap();
+    select(&c, "#filter-tag", "web").await;
+    wait_for_text(&c, "2 of 3 keys").await;
+    select(&c, "#filter-status", "works").await;
+    wait_for_text(&c, "1 of 3 keys").await;
+    assert_eq!(listed_names(&c).await, ["openai-web"]);
+    select(&c, "#filter-environment", "staging").await;
+    wait_for_text(&c, "No key matches these filters").await;
+    screenshot(&c, "7-filters").await;
+    find(&c, "#clear-filters").await.click().await.unwrap();
+    wait_for_text(&c, "3 keys").await;
+
+    // The provider's key page opens in the browser (here: the stand-in xdg-open).
+    find(&c, "button[aria-label='Details of claude-batch']").await.click().await.unwrap();
+    find(&c, "#keys-page").await.click().await.unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::fs::read_to_string(&opened).unwrap_or_default() != "https://console.anthropic.com/settings/keys" {
+        assert!(Instant::now() < deadline, "the provider's key page was not opened");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    find(&c, "#close-details").await.click().await.unwrap();
+
+    // Settings: a proxy that is not a URL is refused; the dark theme applies at once.
+    find(&c, "#settings").await.click().await.unwrap();
+    find(&c, "#proxy").await.send_keys("not a url").await.unwrap();
+    select(&c, "#theme", "dark").await;
+    find(&c, "#save-settings").await.click().await.unwrap();
+    wait_for_text(&c, "The proxy setting is not a valid URL.").await;
+    // Select all, delete, Enter (saves the form).
+    find(&c, "#proxy").await.send_keys("\u{E009}a\u{E000}\u{E003}\u{E007}").await.unwrap();
+
+    wait_gone(&c, "#save-settings").await;
+    let theme = c.execute("return document.documentElement.dataset.theme", vec![]).await.unwrap();
+    assert_eq!(theme.as_str(), Some("dark"));
+    screenshot(&c, "8-dark").await;
 
     c.close().await.unwrap();
 }

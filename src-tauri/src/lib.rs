@@ -12,27 +12,38 @@ pub use state::AppState;
 pub fn run() {
     tauri::Builder::default()
         .plugin(tauri_plugin_clipboard_manager::init())
+        // Used from Rust only (no permission is granted to the window): the file dialogs and
+        // opening a provider's page in the browser.
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
         .manage(AppState::new())
         .invoke_handler(tauri::generate_handler![
-            commands::vault_status,
-            commands::create_vault,
-            commands::unlock,
-            commands::lock,
-            commands::list_entries,
-            commands::add_entry,
-            commands::detect_provider,
-            commands::copy_entry,
-            commands::check_entry,
-            commands::refresh_vault,
-            commands::reveal_entry,
-            commands::delete_entry,
-            commands::undo_delete,
-            commands::edit_entry,
-            commands::replace_key,
-            commands::restore_value,
-            commands::change_passphrase,
-            commands::get_settings,
-            commands::set_settings,
+            commands::vault::vault_status,
+            commands::vault::choose_vault,
+            commands::vault::browse_vault,
+            commands::vault::create_vault,
+            commands::vault::unlock,
+            commands::vault::lock,
+            commands::vault::refresh_vault,
+            commands::vault::change_passphrase,
+            commands::entries::list_entries,
+            commands::entries::add_entry,
+            commands::entries::detect_provider,
+            commands::entries::copy_entry,
+            commands::entries::check_entry,
+            commands::entries::reveal_entry,
+            commands::entries::delete_entry,
+            commands::entries::undo_delete,
+            commands::entries::edit_entry,
+            commands::entries::replace_key,
+            commands::entries::restore_value,
+            commands::entries::open_provider_page,
+            commands::transfer::preview_import,
+            commands::transfer::import_file,
+            commands::transfer::export_env,
+            commands::transfer::browse_file,
+            commands::settings::get_settings,
+            commands::settings::set_settings,
         ])
         .build(tauri::generate_context!())
         .expect("the Keyward window could not be created")

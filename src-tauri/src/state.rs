@@ -19,12 +19,17 @@ pub struct AppState {
 
 impl AppState {
     pub fn new() -> Self {
-        let path = std::env::var_os("KEYWARD_VAULT").map(PathBuf::from).unwrap_or_else(default_path);
+        let settings = crate::settings::Settings::load();
+        // KEYWARD_VAULT, else the vault opened last on this device, else the default place.
+        let path = std::env::var_os("KEYWARD_VAULT")
+            .map(PathBuf::from)
+            .or_else(|| settings.recent_vaults.iter().find(|p| p.is_file()).cloned())
+            .unwrap_or_else(default_path);
         AppState {
             path: Mutex::new(path),
             vault: Mutex::new(None),
             copied: Mutex::new(None),
-            settings: Mutex::new(crate::settings::Settings::load()),
+            settings: Mutex::new(settings),
             deleted: Mutex::new(None),
             copy_generation: std::sync::atomic::AtomicU64::new(0),
         }

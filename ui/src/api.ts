@@ -5,6 +5,8 @@ export interface VaultStatus {
   path: string;
   exists: boolean;
   unlocked: boolean;
+  /** Other vault files opened on this device, most recent first. */
+  recent: string[];
 }
 
 export interface LastCheck {
@@ -22,6 +24,8 @@ export interface EntrySummary {
   masked: string;
   env_var: string;
   base_url: string | null;
+  organization: string | null;
+  project: string | null;
   environment: string | null;
   tags: string[];
   notes: string | null;
@@ -30,6 +34,8 @@ export interface EntrySummary {
   rotation_days: number | null;
   last_check: LastCheck | null;
   history: HistorySummary[];
+  keys_url: string;
+  billing_url: string;
 }
 
 export interface EditEntry {
@@ -65,11 +71,48 @@ export interface NewEntry {
   tags: string[];
   notes: string | null;
   base_url: string | null;
+  organization: string | null;
+  project: string | null;
+  rotation_days: number | null;
 }
+
+export type Theme = "system" | "light" | "dark";
 
 export interface Settings {
   clipboard_clear_secs: number;
   auto_lock_secs: number;
+  /** Rotation interval for new keys, in days (0: none). */
+  rotation_days: number;
+  /** Proxy for key checks; empty: the system's. */
+  proxy: string;
+  theme: Theme;
+  recent_vaults: string[];
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  clipboard_clear_secs: 30,
+  auto_lock_secs: 600,
+  rotation_days: 90,
+  proxy: "",
+  theme: "system",
+  recent_vaults: [],
+};
+
+export interface SkippedLine {
+  place: string;
+  name: string;
+  reason: string;
+}
+
+export interface ImportPreview {
+  source: string;
+  added: EntrySummary[];
+  skipped: SkippedLine[];
+}
+
+export interface ImportResult {
+  added: string[];
+  skipped: SkippedLine[];
 }
 
 export const api = {
@@ -84,6 +127,13 @@ export const api = {
   getSettings: () => invoke<Settings>("get_settings"),
   setSettings: (settings: Settings) => invoke<Settings>("set_settings", { settings }),
   status: () => invoke<VaultStatus>("vault_status"),
+  chooseVault: (path: string) => invoke<VaultStatus>("choose_vault", { path }),
+  browseVault: (create: boolean) => invoke<VaultStatus | null>("browse_vault", { create }),
+  openProviderPage: (id: string, page: "keys" | "billing") => invoke<void>("open_provider_page", { id, page }),
+  previewImport: (path: string, all: boolean) => invoke<ImportPreview>("preview_import", { path, all }),
+  importFile: (path: string, all: boolean) => invoke<ImportResult>("import_file", { path, all }),
+  exportEnv: (path: string) => invoke<number>("export_env", { path }),
+  browseFile: (purpose: "import" | "export") => invoke<string | null>("browse_file", { purpose }),
   create: (passphrase: string) => invoke<void>("create_vault", { passphrase }),
   unlock: (passphrase: string) => invoke<void>("unlock", { passphrase }),
   lock: () => invoke<void>("lock"),

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { EntrySummary } from "./api";
-import { badges, filterEntries, strength, suggestName, timeAgo } from "./format";
+import { applyFilters, badges, facets, filterEntries, NO_FILTERS, strength, suggestName, timeAgo, type Filters } from "./format";
 
 function entry(over: Partial<EntrySummary>): EntrySummary {
   return {
     id: "1", name: "openai-dev", provider: "openai", provider_name: "OpenAI", masked: "sk-proj-…abcd",
     env_var: "OPENAI_API_KEY", base_url: null, environment: "development", tags: ["web"], notes: null,
-    updated_at: "2026-01-01T00:00:00Z", expires_on: null, rotation_days: null, last_check: null, history: [], ...over,
+    updated_at: "2026-01-01T00:00:00Z", expires_on: null, rotation_days: null, last_check: null, history: [], organization: null, project: null, keys_url: "", billing_url: "", ...over,
   };
 }
 
@@ -47,5 +47,43 @@ describe("strength and names", () => {
   it("suggests unique names", () => {
     expect(suggestName("openai", "production", new Set())).toBe("openai-production");
     expect(suggestName("openai", "", new Set(["openai"]))).toBe("openai-2");
+  });
+});
+
+describe("filters", () => {
+  const now = new Date("2026-06-01T00:00:00Z");
+  const checked = (status: string) => ({ status, checked_at: "2026-05-30T00:00:00Z" });
+  const list = [
+    entry({ id: "1", last_check: checked("valid") }),
+    entry({ id: "2", provider: "anthropic", provider_name: "Anthropic", environment: "production", tags: ["batch", "web"], last_check: checked("no_credit") }),
+    entry({ id: "3", provider: "groq", provider_name: "Groq", environment: null, tags: [], expires_on: "2026-01-01" }),
+  ];
+  const ids = (f: Partial<Filters>) => applyFilters(list, { ...NO_FILTERS, ...f }, now).map((e) => e.id);
+
+  it("offers each provider, environment and tag once, sorted", () => {
+    expect(facets(list)).toEqual({
+      providers: [{ id: "anthropic", name: "Anthropic" }, { id: "groq", name: "Groq" }, { id: "openai", name: "OpenAI" }],
+      environments: ["development", "production"],
+      tags: ["batch", "web"],
+    });
+  });
+
+  it("keeps only what every chosen filter allows", () => {
+    expect(ids({})).toEqual(["1", "2", "3"]);
+    expect(ids({ provider: "anthropic" })).toEqual(["2"]);
+    expect(ids({ environment: "development" })).toEqual(["1"]);
+    expect(ids({ tag: "web" })).toEqual(["1", "2"]);
+    expect(ids({ tag: "web", environment: "production" })).toEqual(["2"]);
+    expect(ids({ status: "works" })).toEqual(["1"]);
+    expect(ids({ status: "problem" })).toEqual(["2"]);
+    expect(ids({ status: "never" })).toEqual(["3"]);
+    expect(ids({ status: "attention" })).toEqual(["3"]);
+  });
+
+  it("finds one key among 10,000", () => {
+    const many = Array.from({ length: 10_000 }, (_, i) => entry({ id: String(i), name: `key-${i}`, notes: i % 7 ? null : "billing" }));
+    filterEntries(many, "x");
+    expect(filterEntries(many, "key-9999 billing").map((e) => e.id)).toEqual([]);
+    expect(filterEntries(many, "key-9996 billing").map((e) => e.id)).toEqual(["9996"]);
   });
 });

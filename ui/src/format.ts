@@ -11,16 +11,95 @@ export function timeAgo(iso: string, now: Date = new Date()): string {
   return days === 1 ? "1 day ago" : `${days} days ago`;
 }
 
+// Each entry's lower-case search text, computed once per loaded entry (typing stays fast
+// with 10,000 keys).
+const searchTexts = new WeakMap<EntrySummary, string>();
+
+function searchText(e: EntrySummary): string {
+  let text = searchTexts.get(e);
+  if (text === undefined) {
+    text = [e.name, e.provider, e.provider_name, e.environment ?? "", e.notes ?? "", ...e.tags].join("\n").toLowerCase();
+    searchTexts.set(e, text);
+  }
+  return text;
+}
+
 /** Entries containing every word of the query in name, provider, environment, tags or notes. */
 export function filterEntries(entries: EntrySummary[], query: string): EntrySummary[] {
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);
   if (words.length === 0) return entries;
   return entries.filter((e) => {
-    const text = [e.name, e.provider, e.provider_name, e.environment ?? "", e.notes ?? "", ...e.tags]
-      .join("\n")
-      .toLowerCase();
+    const text = searchText(e);
     return words.every((w) => text.includes(w));
   });
+}
+
+/** The status filter's choices. */
+export const STATUS_FILTERS = {
+  "": "Any status",
+  works: "Works",
+  problem: "Has a problem",
+  never: "Never checked",
+  attention: "Expired or rotation due",
+} as const;
+export type StatusFilter = keyof typeof STATUS_FILTERS;
+
+export interface Filters {
+  provider: string;
+  environment: string;
+  tag: string;
+  status: StatusFilter;
+}
+
+export const NO_FILTERS: Filters = { provider: "", environment: "", tag: "", status: "" };
+
+/** The values the filters can choose from, sorted: providers (id and name), environments, tags. */
+export function facets(entries: EntrySummary[]): {
+  providers: { id: string; name: string }[];
+  environments: string[];
+  tags: string[];
+} {
+  const providers = new Map<string, string>();
+  const environments = new Set<string>();
+  const tags = new Set<string>();
+  for (const e of entries) {
+    providers.set(e.provider, e.provider_name);
+    if (e.environment) environments.add(e.environment);
+    for (const t of e.tags) tags.add(t);
+  }
+  const sorted = (s: Iterable<string>) => [...s].sort((a, b) => a.localeCompare(b));
+  return {
+    providers: [...providers].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name)),
+    environments: sorted(environments),
+    tags: sorted(tags),
+  };
+}
+
+/** Entries that pass every chosen filter (an empty filter passes everything). */
+export function applyFilters(entries: EntrySummary[], f: Filters, now: Date = new Date()): EntrySummary[] {
+  if (!f.provider && !f.environment && !f.tag && !f.status) return entries;
+  return entries.filter(
+    (e) =>
+      (!f.provider || e.provider === f.provider) &&
+      (!f.environment || e.environment === f.environment) &&
+      (!f.tag || e.tags.includes(f.tag)) &&
+      matchesStatus(e, f.status, now),
+  );
+}
+
+function matchesStatus(e: EntrySummary, status: StatusFilter, now: Date): boolean {
+  switch (status) {
+    case "":
+      return true;
+    case "works":
+      return e.last_check?.status === "valid";
+    case "problem":
+      return !!e.last_check && e.last_check.status !== "valid";
+    case "never":
+      return !e.last_check;
+    case "attention":
+      return badges(e, now).some((b) => b !== "never checked");
+  }
 }
 
 export type Badge = "expired" | "rotation due" | "never checked";

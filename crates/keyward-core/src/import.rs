@@ -65,7 +65,9 @@ pub struct Report {
     pub skipped: Vec<Skipped>,
 }
 
-const NOT_A_KEY: &str = "does not look like an API key (use --all to import it anyway)";
+/// The reason given for a value skipped because it does not look like a key (clients say how to
+/// import it anyway).
+pub const NOT_A_KEY: &str = "does not look like an API key";
 
 /// Parses `.env` or a password manager's CSV export (detected from the first line).
 /// Unless `all`, only entries that look like API keys or secrets become candidates.
@@ -76,6 +78,15 @@ pub fn parse(text: &str, all: bool) -> Result<Parsed> {
         Some(source) => parse_csv(text, source, all),
         None => Ok(parse_dotenv(text, all)),
     }
+}
+
+/// What [`apply`] would do, without changing `doc`: the entries it would add (as they would be
+/// saved) and what it would skip.
+pub fn preview(doc: &Document, parsed: Parsed, change: &Change) -> (Vec<crate::Entry>, Vec<Skipped>) {
+    let mut trial = doc.clone();
+    let report = apply(&mut trial, parsed, change);
+    let added = report.added.iter().filter_map(|name| trial.get(name).ok().cloned()).collect();
+    (added, report.skipped)
 }
 
 /// Adds the candidates to `doc`. A name already in the vault is skipped (and said why).
@@ -375,5 +386,24 @@ mod tests {
         assert_eq!(report.added, ["xai-api-key"]);
         let reasons: Vec<&str> = report.skipped.iter().map(|s| s.reason.as_str()).collect();
         assert_eq!(reasons, ["already in the vault", "a different key with this name is already in the vault"]);
+    }
+
+    #[test]
+    fn preview_says_what_apply_would_do_and_changes_nothing() {
+        let mut doc = Document::new(Utc::now());
+        let change = Change { now: Utc::now(), actor: "t" };
+        doc.add("groq-key", Secret::from("other"), EntryFields::default(), &change).unwrap();
+        let before = doc.clone();
+        let text = "GROQ_KEY=gsk_new\nXAI_API_KEY=xai-1\nPORT=3000\n";
+        let (added, skipped) = preview(&doc, parse(text, false).unwrap(), &change);
+        assert_eq!(doc, before);
+        assert_eq!(
+            added.iter().map(|e| (e.name.as_str(), e.provider.as_str())).collect::<Vec<_>>(),
+            [("xai-api-key", "xai")]
+        );
+        assert_eq!(skipped.iter().map(|s| s.line).collect::<Vec<_>>(), [1, 3]);
+        let report = apply(&mut doc, parse(text, false).unwrap(), &change);
+        assert_eq!(report.added, ["xai-api-key"]);
+        assert_eq!(report.skipped, skipped);
     }
 }

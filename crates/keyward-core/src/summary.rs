@@ -31,6 +31,9 @@ pub struct EntrySummary {
     pub history_len: usize,
     /// The earlier values, masked, newest first.
     pub history: Vec<HistorySummary>,
+    /// The provider's page for managing keys and its billing page ("" when unknown).
+    pub keys_url: &'static str,
+    pub billing_url: &'static str,
 }
 
 /// One earlier value of a key, masked.
@@ -43,11 +46,14 @@ pub struct HistorySummary {
 
 impl From<&Entry> for EntrySummary {
     fn from(e: &Entry) -> Self {
+        let known = provider::by_id(&e.provider);
         EntrySummary {
+            keys_url: known.map_or("", |p| p.keys_url),
+            billing_url: known.map_or("", |p| p.billing_url),
             id: e.id.clone(),
             name: e.name.clone(),
             provider: e.provider.clone(),
-            provider_name: provider::by_id(&e.provider).map_or("Other", |p| p.display_name).to_string(),
+            provider_name: known.map_or("Other", |p| p.display_name).to_string(),
             masked: e.secret.masked(),
             env_var: e.env_var.clone(),
             base_url: e.base_url.clone(),

@@ -28,7 +28,8 @@ pub fn import(ctx: &Context, file: &Path, all: bool) -> Result<(), VaultError> {
         println!("Skipped {}:", report.skipped.len());
         for s in &report.skipped {
             let what = if s.name.is_empty() { String::new() } else { format!(" \"{}\"", s.name) };
-            println!("  - {} {}{what}: {}", source.unit(), s.line, s.reason);
+            let how = if s.reason == import::NOT_A_KEY { " (use --all to import it anyway)" } else { "" };
+            println!("  - {} {}{what}: {}{how}", source.unit(), s.line, s.reason);
         }
     }
     Ok(())

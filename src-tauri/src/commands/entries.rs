@@ -1,0 +1,186 @@
+//! Listing, adding, copying, checking, revealing, editing and deleting keys.
+
+use super::{Result, change_and_save, entry_by_id, name_of, sentence, with_document};
+use crate::{AppState, clipboard};
+use keyward_core::check::{CheckJob, CheckReport, Checker};
+use keyward_core::document::EntryFields;
+use keyward_core::{EntrySummary, Secret, VaultError};
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+use tauri::{AppHandle, State};
+use tauri_plugin_opener::OpenerExt;
+
+#[tauri::command(async)]
+pub fn list_entries(state: State<'_, AppState>) -> Result<Vec<EntrySummary>> {
+    with_document(&state, |doc| Ok(doc.entries.iter().map(EntrySummary::from).collect()))
+}
+
+#[derive(Deserialize)]
+pub struct NewEntry {
+    pub name: String,
+    /// Wiped when dropped, on every path.
+    pub secret: Secret,
+    pub provider: Option<String>,
+    pub organization: Option<String>,
+    pub project: Option<String>,
+    pub environment: Option<String>,
+    pub tags: Vec<String>,
+    pub notes: Option<String>,
+    pub base_url: Option<String>,
+    /// 0 or none: no rotation reminder.
+    pub rotation_days: Option<u32>,
+}
+
+#[tauri::command(async)]
+pub fn add_entry(state: State<'_, AppState>, entry: NewEntry) -> Result<EntrySummary> {
+    let fields = EntryFields {
+        provider: entry.provider.filter(|p| !p.is_empty()),
+        organization: entry.organization.filter(|o| !o.trim().is_empty()),
+        project: entry.project.filter(|p| !p.trim().is_empty()),
+        rotation_days: entry.rotation_days.filter(|&d| d > 0),
+        environment: entry.environment,
+        tags: Some(entry.tags),
+        notes: entry.notes,
+        base_url: entry.base_url,
+        ..Default::default()
+    };
+    change_and_save(&state, |doc, change| {
+        let id = doc.add(&entry.name, entry.secret, fields, change)?.id.clone();
+        Ok(id)
+    })
+    .and_then(|id| {
+        // Read back after the save: a merge may have renamed it.
+        with_document(&state, |doc| Ok(EntrySummary::from(entry_by_id(doc, &id).map_err(sentence)?)))
+    })
+}
+
+#[derive(Serialize)]
+pub struct Detected {
+    pub id: String,
+    pub name: String,
+}
+
+/// The provider of a key the user is pasting (the key is already in the add dialog).
+#[tauri::command(async)]
+pub fn detect_provider(secret: String) -> Option<Detected> {
+    let secret = zeroize::Zeroizing::new(secret);
+    keyward_core::provider::detect(&secret).map(|p| Detected { id: p.id.into(), name: p.display_name.into() })
+}
+
+#[tauri::command(async)]
+pub fn copy_entry(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: String,
+    clear_after_secs: Option<u64>,
+) -> Result<u64> {
+    let secret = with_document(&state, |doc| Ok(entry_by_id(doc, &id).map_err(sentence)?.secret.clone()))?;
+    let default = state.settings.lock().unwrap().clipboard_clear_secs;
+    let max = keyward_core::clipboard::MAX_CLEAR_AFTER.as_secs();
+    let secs = clear_after_secs.unwrap_or(default).clamp(1, max);
+    clipboard::copy(&app, secret, Duration::from_secs(secs))?;
+    Ok(secs)
+}
+
+#[tauri::command]
+pub async fn check_entry(state: State<'_, AppState>, id: String, deep: bool) -> Result<CheckReport> {
+    let job = with_document(&state, |doc| Ok(CheckJob::from(entry_by_id(doc, &id).map_err(sentence)?)))?;
+    let options = state.settings.lock().unwrap().check_options(deep);
+    let checker = Checker::new(options).map_err(sentence)?;
+    let report = checker.check(&job).await;
+    let mut guard = state.vault.lock().unwrap();
+    if let Some(vault) = guard.as_mut() {
+        vault.document_mut().record_check(&report.entry_id, report.to_last_check());
+        vault.save().map_err(sentence)?;
+    }
+    Ok(report)
+}
+
+/// The one command that gives the window a secret: when the user pressed Reveal.
+#[tauri::command(async)]
+pub fn reveal_entry(state: State<'_, AppState>, id: String) -> Result<String> {
+    with_document(&state, |doc| Ok(entry_by_id(doc, &id).map_err(sentence)?.secret.expose().to_string()))
+}
+
+/// Deletes a key (kept in memory for an undo until the next delete or lock).
+#[tauri::command(async)]
+pub fn delete_entry(state: State<'_, AppState>, id: String) -> Result<String> {
+    let removed = change_and_save(&state, |doc, change| {
+        let name = name_of(doc, &id)?;
+        doc.remove(&name, change)
+    })?;
+    let name = removed.name.clone();
+    *state.deleted.lock().unwrap() = Some(removed);
+    Ok(name)
+}
+
+/// Brings back the key deleted last.
+#[tauri::command(async)]
+pub fn undo_delete(state: State<'_, AppState>) -> Result<String> {
+    let entry = state.deleted.lock().unwrap().take().ok_or("There is nothing to undo.")?;
+    let result = change_and_save(&state, |doc, change| doc.restore(entry.clone(), change).map(|e| e.name.clone()));
+    if result.is_err() {
+        // Nothing changed: the undo stays possible.
+        *state.deleted.lock().unwrap() = Some(entry);
+    }
+    result
+}
+
+#[derive(Deserialize)]
+pub struct EditEntry {
+    pub name: String,
+    pub environment: String,
+    pub tags: Vec<String>,
+    pub notes: String,
+    pub base_url: String,
+}
+
+/// Changes a key's name and details (empty text clears a field).
+#[tauri::command(async)]
+pub fn edit_entry(state: State<'_, AppState>, id: String, changes: EditEntry) -> Result<EntrySummary> {
+    change_and_save(&state, |doc, change| {
+        let name = name_of(doc, &id)?;
+        let fields = EntryFields {
+            environment: Some(changes.environment),
+            tags: Some(changes.tags),
+            notes: Some(changes.notes),
+            base_url: Some(changes.base_url),
+            ..Default::default()
+        };
+        doc.edit(&name, Some(&changes.name), None, fields, change).map(EntrySummary::from)
+    })
+}
+
+/// Replaces a key's value; the old one goes into its history.
+#[tauri::command(async)]
+pub fn replace_key(state: State<'_, AppState>, id: String, secret: Secret) -> Result<EntrySummary> {
+    change_and_save(&state, |doc, change| {
+        let name = name_of(doc, &id)?;
+        doc.edit(&name, None, Some(secret), EntryFields::default(), change).map(EntrySummary::from)
+    })
+}
+
+/// Makes an earlier value the key again (`newest_first`: its place in the details' history list).
+#[tauri::command(async)]
+pub fn restore_value(state: State<'_, AppState>, id: String, newest_first: usize) -> Result<EntrySummary> {
+    change_and_save(&state, |doc, change| {
+        let name = name_of(doc, &id)?;
+        let len = doc.get(&name)?.history.len();
+        let index = len
+            .checked_sub(newest_first + 1)
+            .ok_or_else(|| VaultError::Invalid("That earlier value is gone.".into()))?;
+        doc.restore_value(&name, index, change).map(EntrySummary::from)
+    })
+}
+
+/// Opens the provider's page for managing keys (`page` = "keys") or billing ("billing") in the
+/// system's browser. Only addresses from Keyward's provider table are ever opened.
+#[tauri::command(async)]
+pub fn open_provider_page(app: AppHandle, state: State<'_, AppState>, id: String, page: String) -> Result<()> {
+    let provider = with_document(&state, |doc| Ok(entry_by_id(doc, &id).map_err(sentence)?.provider.clone()))?;
+    let url = keyward_core::provider::by_id(&provider)
+        .map(|p| if page == "billing" { p.billing_url } else { p.keys_url })
+        .filter(|url| !url.is_empty())
+        .ok_or("Keyward does not know this provider's pages.")?;
+    app.opener().open_url(url, None::<&str>).map_err(|_| "No web browser could be opened.".to_string())
+}

@@ -1,0 +1,144 @@
+//! Choosing, creating, unlocking and locking the vault file.
+
+use super::{LOCKED, Result, expand_home, sentence};
+use crate::{AppState, clipboard};
+use keyward_core::{SecretString, Unlock, Vault, VaultError};
+use serde::Serialize;
+
+use tauri::{AppHandle, State};
+use tauri_plugin_dialog::DialogExt;
+
+#[derive(Serialize)]
+pub struct VaultStatus {
+    pub path: String,
+    pub exists: bool,
+    pub unlocked: bool,
+    /// Other vault files opened on this device, most recent first.
+    pub recent: Vec<String>,
+}
+
+#[tauri::command(async)]
+pub fn vault_status(state: State<'_, AppState>) -> VaultStatus {
+    let path = state.path.lock().unwrap().clone();
+    let recent = state.settings.lock().unwrap().recent_vaults.clone();
+    VaultStatus {
+        exists: path.exists(),
+        unlocked: state.vault.lock().unwrap().is_some(),
+        recent: recent.iter().filter(|p| **p != path).map(|p| p.display().to_string()).collect(),
+        path: path.display().to_string(),
+    }
+}
+
+/// Makes `path` the vault to unlock (an existing file) or to create (a new name in an existing
+/// folder). Only while locked.
+#[tauri::command(async)]
+pub fn choose_vault(state: State<'_, AppState>, path: String) -> Result<VaultStatus> {
+    let path = expand_home(path.trim());
+    if path.as_os_str().is_empty() {
+        return Err("Type the path of a vault file.".into());
+    }
+    if state.vault.lock().unwrap().is_some() {
+        return Err("Lock the vault before choosing another one.".into());
+    }
+    if path.is_dir() {
+        return Err(format!("{} is a folder; choose a file in it (for example vault.age).", path.display()));
+    }
+    if !path.exists() {
+        match path.parent() {
+            Some(dir) if dir.as_os_str().is_empty() || dir.is_dir() => {}
+            _ => return Err(format!("There is no folder {}.", path.parent().unwrap_or(&path).display())),
+        }
+    }
+    let path = if path.is_absolute() { path } else { std::env::current_dir().unwrap_or_default().join(path) };
+    let left = std::mem::replace(&mut *state.path.lock().unwrap(), path);
+    // The vault being left stays one click away.
+    if left.is_file() {
+        let mut settings = state.settings.lock().unwrap();
+        settings.remember(&left);
+        let _ = settings.save();
+    }
+    Ok(vault_status(state))
+}
+
+/// Lets the user pick a vault file in the system's file dialog: an existing one to open, or a
+/// new file name to create. `None` when the dialog was cancelled.
+#[tauri::command(async)]
+pub fn browse_vault(app: AppHandle, state: State<'_, AppState>, create: bool) -> Result<Option<VaultStatus>> {
+    let dialog = app.dialog().file().add_filter("Keyward vault", &["age"]);
+    let picked = if create {
+        dialog.set_file_name("vault.age").set_title("Create a vault").blocking_save_file()
+    } else {
+        dialog.set_title("Open a vault").blocking_pick_file()
+    };
+    let Some(path) = picked.and_then(|p| p.into_path().ok()) else { return Ok(None) };
+    if create && path.exists() {
+        return Err(format!("{} already exists; open it instead, or choose a new name.", path.display()));
+    }
+    choose_vault(state, path.display().to_string()).map(Some)
+}
+
+#[tauri::command(async)]
+pub fn create_vault(state: State<'_, AppState>, passphrase: String) -> Result<()> {
+    if passphrase.is_empty() {
+        return Err("Choose a passphrase.".into());
+    }
+    let path = state.path.lock().unwrap().clone();
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| sentence(VaultError::io(dir, e)))?;
+    }
+    let vault = Vault::create(&path, SecretString::from(passphrase), keyward_core::document::DEFAULT_WORK_FACTOR)
+        .map_err(sentence)?;
+    opened(&state, vault);
+    Ok(())
+}
+
+#[tauri::command(async)]
+pub fn unlock(state: State<'_, AppState>, passphrase: String) -> Result<()> {
+    let path = state.path.lock().unwrap().clone();
+    let vault = Vault::open(&path, Unlock::Passphrase(SecretString::from(passphrase))).map_err(sentence)?;
+    opened(&state, vault);
+    Ok(())
+}
+
+/// Keeps the unlocked vault and remembers its file among the recent ones.
+fn opened(state: &State<'_, AppState>, vault: Vault) {
+    let mut settings = state.settings.lock().unwrap();
+    settings.remember(vault.path());
+    // Not being able to save the recent list is no reason to refuse the unlock.
+    let _ = settings.save();
+    *state.vault.lock().unwrap() = Some(vault);
+}
+
+#[tauri::command(async)]
+pub fn lock(app: AppHandle, state: State<'_, AppState>) {
+    clipboard::clear_if_ours(&app);
+    *state.deleted.lock().unwrap() = None;
+    *state.vault.lock().unwrap() = None;
+}
+
+/// Merges in changes another program made to the vault file; true when something changed.
+#[tauri::command(async)]
+pub fn refresh_vault(state: State<'_, AppState>) -> Result<bool> {
+    let mut guard = state.vault.lock().unwrap();
+    match guard.as_mut() {
+        Some(vault) => vault.refresh().map_err(sentence),
+        None => Ok(false),
+    }
+}
+
+/// Changes the master passphrase (the current one is asked again, as a check that it is the
+/// owner at the keyboard). Backups readable with the old passphrase are deleted.
+#[tauri::command(async)]
+pub fn change_passphrase(state: State<'_, AppState>, current: String, new: String) -> Result<usize> {
+    let (current, new) = (SecretString::from(current), SecretString::from(new));
+    use keyward_core::ExposeSecret;
+    if new.expose_secret().is_empty() {
+        return Err("Choose a new passphrase.".into());
+    }
+    let path = state.path.lock().unwrap().clone();
+    // Proves the current passphrase without touching the unlocked vault.
+    Vault::open(&path, Unlock::Passphrase(current)).map_err(sentence)?;
+    let mut guard = state.vault.lock().unwrap();
+    let vault = guard.as_mut().ok_or(LOCKED)?;
+    vault.change_passphrase(new).map(|r| r.backups_removed).map_err(sentence)
+}
