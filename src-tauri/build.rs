@@ -18,6 +18,7 @@ fn main() {
         "detect_provider",
         "copy_entry",
         "check_entry",
+        "save_checks",
         "reveal_entry",
         "delete_entry",
         "undo_delete",

@@ -3,124 +3,14 @@
 //! 127.0.0.1 for key checks. Screenshots are saved under target/tmp/e2e-screenshots.
 
 use fake_providers::FakeProviders;
-use fantoccini::{Client, ClientBuilder, Locator};
+use keyward_e2e::require_tool;
+use keyward_e2e::webdriver::*;
 use keyward_e2e::x11::Xvfb;
-use keyward_e2e::{app_bin, free_port, require_tool};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 const PASSPHRASE: &str = "correct horse battery staple";
 const KEY: &str = "sk-proj-AppE2E0123456789abcdefghijklmnopqrstuvwxyz";
 const NEW_PASSPHRASE: &str = "a brand new passphrase for the vault";
-
-/// tauri-driver on free ports; stopped with SIGTERM so that it stops WebKitWebDriver too.
-struct Driver {
-    child: Child,
-    port: u16,
-}
-
-impl Driver {
-    fn start(display: &str, home: &std::path::Path, vault: &std::path::Path) -> Driver {
-        require_tool("tauri-driver");
-        require_tool("WebKitWebDriver");
-        let (port, native) = (free_port(), free_port());
-        let child = Command::new("tauri-driver")
-            .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
-            .env("DISPLAY", display)
-            .env("HOME", home)
-            .env("XDG_DATA_HOME", home.join("data"))
-            .env("XDG_CONFIG_HOME", home.join("config"))
-            .env("KEYWARD_VAULT", vault)
-            // Programs the app starts (xdg-open for a provider's page) are looked up here first.
-            .env("PATH", format!("{}:{}", home.join("bin").display(), std::env::var("PATH").unwrap_or_default()))
-            .env_remove("WAYLAND_DISPLAY")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start tauri-driver");
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "tauri-driver did not start");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        Driver { child, port }
-    }
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
-        let _ = self.child.wait();
-    }
-}
-
-async fn connect(driver: &Driver) -> Client {
-    let mut caps = serde_json::Map::new();
-    caps.insert("browserName".into(), "wry".into());
-    caps.insert("tauri:options".into(), serde_json::json!({ "application": app_bin().to_string_lossy() }));
-    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-    let url = format!("http://127.0.0.1:{}", driver.port);
-    // tauri-driver listens before WebKitWebDriver behind it is ready: retry for a while.
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        match ClientBuilder::new(connector.clone()).capabilities(caps.clone()).connect(&url).await {
-            Ok(client) => return client,
-            Err(e) if Instant::now() < deadline => {
-                eprintln!("WebDriver not ready yet ({e}); retrying");
-                tokio::time::sleep(Duration::from_millis(500)).await;
-            }
-            Err(e) => panic!("no WebDriver session with the app: {e}"),
-        }
-    }
-}
-
-async fn find(c: &Client, css: &str) -> fantoccini::elements::Element {
-    c.wait().at_most(Duration::from_secs(20)).for_element(Locator::Css(css)).await.unwrap_or_else(|e| {
-        panic!("no element {css}: {e}");
-    })
-}
-
-/// Waits until the page's text contains `needle`.
-async fn wait_for_text(c: &Client, needle: &str) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let body = c.find(Locator::Css("body")).await.unwrap().text().await.unwrap_or_default();
-        if body.contains(needle) {
-            return;
-        }
-        assert!(Instant::now() < deadline, "the page never said {needle:?}; it says: {body}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-async fn screenshot(c: &Client, name: &str) {
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e-screenshots");
-    std::fs::create_dir_all(&dir).unwrap();
-    let png = c.screenshot().await.expect("a screenshot");
-    std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
-}
-
-async fn html(c: &Client) -> String {
-    c.source().await.unwrap()
-}
-
-/// Calls a command the way the page does, and returns its answer (or "error: …") as JSON text.
-async fn invoke(c: &Client, command: &str) -> String {
-    let script = format!(
-        "const done = arguments[arguments.length - 1];\
-         window.__TAURI_INTERNALS__.invoke('{command}').then(r => done(JSON.stringify(r)), e => done('error: ' + e));"
-    );
-    c.execute_async(&script, vec![]).await.unwrap().as_str().unwrap_or_default().to_string()
-}
-
-/// Waits until nothing matches `css`.
-async fn wait_gone(c: &Client, css: &str) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while c.find(Locator::Css(css)).await.is_ok() {
-        assert!(Instant::now() < deadline, "{css} never went away");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn create_add_check_copy_search_lock_unlock() {
@@ -265,6 +155,11 @@ async fn create_add_check_copy_search_lock_unlock() {
     wait_gone(&c, "#cancel-checks").await;
     assert!(providers.requests().len() >= before + 3, "not every key was checked");
     wait_for_text(&c, "does not recognise this key").await;
+    // The results were saved (once, at the end): the CLI sees the check of the key it added.
+    let mut show = std::process::Command::new(keyward_e2e::keyward_bin());
+    show.args(["show", "from-cli"]).env("KEYWARD_VAULT", &vault).env("KEYWARD_PASSPHRASE", PASSPHRASE);
+    let shown = String::from_utf8(keyward_e2e::run_with_stdin(show, None).stdout).unwrap();
+    assert!(shown.contains("last check") && shown.contains("valid at"), "{shown}");
 
     // Settings on this device: clear the clipboard after 2 s, lock after 9 s without use; and a
     // new passphrase.
@@ -316,20 +211,6 @@ async fn create_add_check_copy_search_lock_unlock() {
     wait_for_text(&c, "openai-production").await;
 
     c.close().await.unwrap();
-}
-
-/// Chooses a value in a <select>.
-async fn select(c: &Client, css: &str, value: &str) {
-    find(c, css).await.select_by_value(value).await.unwrap_or_else(|e| panic!("select {value} in {css}: {e}"));
-}
-
-/// Texts of the listed keys' names, in order.
-async fn listed_names(c: &Client) -> Vec<String> {
-    let mut names = Vec::new();
-    for li in c.find_all(Locator::Css("li[data-name]")).await.unwrap() {
-        names.push(li.attr("data-name").await.unwrap().unwrap_or_default());
-    }
-    names
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

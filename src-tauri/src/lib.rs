@@ -31,6 +31,7 @@ pub fn run() {
             commands::entries::detect_provider,
             commands::entries::copy_entry,
             commands::entries::check_entry,
+            commands::entries::save_checks,
             commands::entries::reveal_entry,
             commands::entries::delete_entry,
             commands::entries::undo_delete,

@@ -13,6 +13,8 @@ pub struct AppState {
     pub settings: Mutex<crate::settings::Settings>,
     /// Counts copies, so that only the last copy's timer clears the clipboard.
     pub copy_generation: std::sync::atomic::AtomicU64,
+    /// Check results recorded in the vault but not saved yet (Check all saves once at the end).
+    pub unsaved_checks: std::sync::atomic::AtomicBool,
     /// The key deleted last, for Undo.
     pub deleted: Mutex<Option<keyward_core::Entry>>,
 }
@@ -31,6 +33,7 @@ impl AppState {
             copied: Mutex::new(None),
             settings: Mutex::new(settings),
             deleted: Mutex::new(None),
+            unsaved_checks: std::sync::atomic::AtomicBool::new(false),
             copy_generation: std::sync::atomic::AtomicU64::new(0),
         }
     }

@@ -141,7 +141,8 @@ export const api = {
   add: (entry: NewEntry) => invoke<EntrySummary>("add_entry", { entry }),
   detect: (secret: string) => invoke<{ id: string; name: string } | null>("detect_provider", { secret }),
   copy: (id: string, clearAfterSecs?: number) => invoke<number>("copy_entry", { id, clearAfterSecs }),
-  check: (id: string, deep: boolean) => invoke<CheckReport>("check_entry", { id, deep }),
+  check: (id: string, deep: boolean, save = true) => invoke<CheckReport>("check_entry", { id, deep, save }),
+  saveChecks: () => invoke<void>("save_checks"),
 };
 
 /** The error of a failed command, as the plain sentence the core wrote. */

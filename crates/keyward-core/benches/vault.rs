@@ -2,42 +2,16 @@
 //! Run with `make bench`; figures are recorded in docs/benchmarks.md.
 
 use age::secrecy::SecretString;
-use chrono::Utc;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use keyward_core::crypto::{self, Unlock};
-use keyward_core::document::{Change, DEFAULT_WORK_FACTOR, Document, EntryFields};
+use keyward_core::document::DEFAULT_WORK_FACTOR;
 use keyward_core::lock::{self, VaultLock};
 use keyward_core::search::SearchIndex;
-use keyward_core::{Secret, atomic_file, vault};
+use keyward_core::{atomic_file, vault};
 use std::hint::black_box;
 use std::path::Path;
 
-const PROVIDERS: &[&str] = &["openai", "anthropic", "gemini", "groq", "openrouter", "xai", "mistral"];
-const ENVS: &[&str] = &["development", "staging", "production"];
-
-/// A realistic vault: named keys with provider, environment, tags, notes and some history.
-fn document(entries: usize) -> Document {
-    let mut doc = Document::new(Utc::now());
-    let change = Change { now: Utc::now(), actor: "bench@host" };
-    for i in 0..entries {
-        let provider = PROVIDERS[i % PROVIDERS.len()];
-        let fields = EntryFields {
-            provider: Some(provider.to_string()),
-            environment: Some(ENVS[i % ENVS.len()].to_string()),
-            tags: Some(vec![format!("team-{}", i % 17), format!("project-{}", i % 101)]),
-            notes: Some(format!("Key number {i} for the {provider} integration of service {}", i % 53)),
-            ..Default::default()
-        };
-        let name = format!("{provider}-{}-{i}", ENVS[i % ENVS.len()]);
-        let secret = Secret::new(format!("sk-proj-{i:08}abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123"));
-        doc.add(&name, secret, fields, &change).unwrap();
-        if i % 10 == 0 {
-            let rotated = Secret::new(format!("sk-proj-{i:08}rotated-zyxwvutsrqponmlkjihgfedcba9876543210"));
-            doc.edit(&name, None, Some(rotated), EntryFields::default(), &change).unwrap();
-        }
-    }
-    doc
-}
+use keyward_core::sample::document;
 
 fn identity() -> (Unlock, Vec<crypto::Recipient>) {
     let id = age::x25519::Identity::generate();

@@ -14,6 +14,7 @@ pub mod json_layout;
 pub mod lock;
 pub mod merge;
 pub mod provider;
+pub mod sample;
 pub mod search;
 pub mod secret;
 pub mod summary;

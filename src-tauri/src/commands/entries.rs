@@ -82,8 +82,15 @@ pub fn copy_entry(
     Ok(secs)
 }
 
+/// Checks one key and records the result on it. `save: false` (Check all) leaves the saving to
+/// `save_checks` at the end: each save of a passphrase vault runs the KDF again.
 #[tauri::command]
-pub async fn check_entry(state: State<'_, AppState>, id: String, deep: bool) -> Result<CheckReport> {
+pub async fn check_entry(
+    state: State<'_, AppState>,
+    id: String,
+    deep: bool,
+    save: Option<bool>,
+) -> Result<CheckReport> {
     let job = with_document(&state, |doc| Ok(CheckJob::from(entry_by_id(doc, &id).map_err(sentence)?)))?;
     let options = state.settings.lock().unwrap().check_options(deep);
     let checker = Checker::new(options).map_err(sentence)?;
@@ -91,9 +98,19 @@ pub async fn check_entry(state: State<'_, AppState>, id: String, deep: bool) -> 
     let mut guard = state.vault.lock().unwrap();
     if let Some(vault) = guard.as_mut() {
         vault.document_mut().record_check(&report.entry_id, report.to_last_check());
-        vault.save().map_err(sentence)?;
+        if save.unwrap_or(true) {
+            vault.save().map_err(sentence)?;
+        } else {
+            state.unsaved_checks.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
     }
     Ok(report)
+}
+
+/// Saves check results recorded with `save: false`.
+#[tauri::command(async)]
+pub fn save_checks(state: State<'_, AppState>) -> Result<()> {
+    super::save_unsaved_checks(&state).map_err(sentence)
 }
 
 /// The one command that gives the window a secret: when the user pressed Reveal.

@@ -37,6 +37,19 @@ pub fn change_and_save<T>(
     result.map_err(sentence)
 }
 
+/// Saves the vault if check results were recorded without saving (none is lost on lock).
+pub fn save_unsaved_checks(state: &AppState) -> std::result::Result<(), VaultError> {
+    if !state.unsaved_checks.swap(false, std::sync::atomic::Ordering::SeqCst) {
+        return Ok(());
+    }
+    let mut guard = state.vault.lock().unwrap();
+    let result = guard.as_mut().map_or(Ok(()), |vault| vault.save().map(|_| ()));
+    if result.is_err() {
+        state.unsaved_checks.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+    result
+}
+
 /// Runs `f` on the unlocked vault's document.
 pub fn with_document<T>(state: &State<'_, AppState>, f: impl FnOnce(&Document) -> Result<T>) -> Result<T> {
     let guard = state.vault.lock().unwrap();

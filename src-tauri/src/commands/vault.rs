@@ -5,7 +5,7 @@ use crate::{AppState, clipboard};
 use keyward_core::{SecretString, Unlock, Vault, VaultError};
 use serde::Serialize;
 
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Manager, State};
 use tauri_plugin_dialog::DialogExt;
 
 #[derive(Serialize)]
@@ -78,7 +78,7 @@ pub fn browse_vault(app: AppHandle, state: State<'_, AppState>, create: bool) ->
 }
 
 #[tauri::command(async)]
-pub fn create_vault(state: State<'_, AppState>, passphrase: String) -> Result<()> {
+pub fn create_vault(app: AppHandle, state: State<'_, AppState>, passphrase: String) -> Result<()> {
     if passphrase.is_empty() {
         return Err("Choose a passphrase.".into());
     }
@@ -88,20 +88,23 @@ pub fn create_vault(state: State<'_, AppState>, passphrase: String) -> Result<()
     }
     let vault = Vault::create(&path, SecretString::from(passphrase), keyward_core::document::DEFAULT_WORK_FACTOR)
         .map_err(sentence)?;
-    opened(&state, vault);
+    opened(&app, &state, vault);
     Ok(())
 }
 
 #[tauri::command(async)]
-pub fn unlock(state: State<'_, AppState>, passphrase: String) -> Result<()> {
+pub fn unlock(app: AppHandle, state: State<'_, AppState>, passphrase: String) -> Result<()> {
     let path = state.path.lock().unwrap().clone();
     let vault = Vault::open(&path, Unlock::Passphrase(SecretString::from(passphrase))).map_err(sentence)?;
-    opened(&state, vault);
+    opened(&app, &state, vault);
     Ok(())
 }
 
-/// Keeps the unlocked vault and remembers its file among the recent ones.
-fn opened(state: &State<'_, AppState>, vault: Vault) {
+/// Keeps the unlocked vault, remembers its file among the recent ones, and names it in the
+/// window's title.
+fn opened(app: &AppHandle, state: &State<'_, AppState>, vault: Vault) {
+    let file = vault.path().file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    set_title(app, &format!("{file} — Keyward"));
     let mut settings = state.settings.lock().unwrap();
     settings.remember(vault.path());
     // Not being able to save the recent list is no reason to refuse the unlock.
@@ -112,8 +115,18 @@ fn opened(state: &State<'_, AppState>, vault: Vault) {
 #[tauri::command(async)]
 pub fn lock(app: AppHandle, state: State<'_, AppState>) {
     clipboard::clear_if_ours(&app);
+    // Check results of an unfinished Check all are saved if the vault can be written.
+    let _ = super::save_unsaved_checks(&state);
+    state.unsaved_checks.store(false, std::sync::atomic::Ordering::SeqCst);
     *state.deleted.lock().unwrap() = None;
     *state.vault.lock().unwrap() = None;
+    set_title(&app, "Keyward");
+}
+
+fn set_title(app: &AppHandle, title: &str) {
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.set_title(title);
+    }
 }
 
 /// Merges in changes another program made to the vault file; true when something changed.

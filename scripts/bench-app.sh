@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Whole-app figures of the desktop app (issue 4), with the release build under a private Xvfb:
+#  1. start to the unlock screen painted, Keyward and KeePassXC, cold (page cache dropped) and
+#     warm, alternating, RUNS times each (median);
+#  2. peak memory of all the app's processes, launch → unlocked + 5 s, with 1,000 keys
+#     (KeePassXC: a 1,000-entry database with the same keys, KDF tuned to the same ~0.75 s);
+#  3. search with 10,000 keys: keystroke → filtered list painted (tests/bench_app.rs).
+# Usage: scripts/bench-app.sh   (RUNS=5 by default). Figures go to docs/benchmarks.md by hand.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs="${RUNS:-5}"
+scripts/install-deps.sh test
+missing=()
+for tool in keepassxc:keepassxc xdotool:xdotool xwd:x11-apps; do
+  command -v "${tool%%:*}" >/dev/null || missing+=("${tool##*:}")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null
+fi
+npm run build --silent >/dev/null
+cargo build --release -q --features custom-protocol -p keyward-app
+cargo build --release -q -p keyward-e2e --example bench-app
+bin="$(realpath "${CARGO_TARGET_DIR:-target}")/release"
+measure=scripts/bench_app_window.py
+
+work=$(mktemp -d)
+cleanup() { [ -n "${xvfb:-}" ] && kill "$xvfb" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+export BENCH_PASSPHRASE="bench passphrase for keyward"
+mkdir -p "$work/k1000" "$work/k10000" "$work/khome" "$work/kphome/.config/keepassxc"
+"$bin/examples/bench-app" make-vault "$work/k1000/vault.age" 1000
+"$bin/examples/bench-app" make-vault "$work/k10000/vault.age" 10000
+
+# The same 1,000 keys in a KeePassXC database (title, provider as user name, key, notes, tags).
+python3 - > "$work/kp.xml" <<'PY'
+import base64, uuid
+from xml.sax.saxutils import escape
+providers = ["openai", "anthropic", "gemini", "groq", "openrouter", "xai", "mistral"]
+envs = ["development", "staging", "production"]
+def uid(): return base64.b64encode(uuid.uuid4().bytes).decode()
+def s(k, v): return f"<String><Key>{k}</Key><Value>{escape(v)}</Value></String>"
+out = []
+for i in range(1000):
+    p, e = providers[i % 7], envs[i % 3]
+    out.append(f"<Entry><UUID>{uid()}</UUID><Tags>team-{i % 17};project-{i % 101}</Tags>"
+               + s("Title", f"{p}-{e}-{i}") + s("UserName", p)
+               + s("Password", f"sk-proj-{i:08}abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123")
+               + s("Notes", f"Key number {i} for the {p} integration of service {i % 53}") + "</Entry>")
+print('<?xml version="1.0" encoding="UTF-8"?><KeePassFile><Meta><Generator>bench</Generator>'
+      f'<DatabaseName>kp</DatabaseName></Meta><Root><Group><UUID>{uid()}</UUID><Name>Root</Name>'
+      + "".join(out) + "</Group></Root></KeePassFile>")
+PY
+printf '%s\n%s\n' "$BENCH_PASSPHRASE" "$BENCH_PASSPHRASE" |
+  keepassxc-cli import -q -p -t 750 "$work/kp.xml" "$work/kp.kdbx" >/dev/null
+# No first-start questions (update checks) from KeePassXC.
+printf '[General]\nConfigVersion=2\nUpdateCheckMessageShown=true\n[GUI]\nCheckForUpdates=false\n' \
+  > "$work/kphome/.config/keepassxc/keepassxc.ini"
+
+Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$work/display" 2>/dev/null &
+xvfb=$!
+while [ ! -s "$work/display" ]; do sleep 0.05; done
+export DISPLAY=":$(cat "$work/display")"
+
+keyward() {
+  env HOME="$work/khome" XDG_CONFIG_HOME="$work/khome/config" XDG_DATA_HOME="$work/khome/data" \
+    KEYWARD_VAULT="$work/k1000/vault.age" "$@" "$bin/keyward-app"
+}
+keepassxc_() { env HOME="$work/kphome" XDG_CONFIG_HOME="$work/kphome/.config" "$@"; }
+median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+
+for mode in cold warm; do
+  flag=$([ "$mode" = cold ] && echo --cold || true)
+  : > "$work/k-$mode"; : > "$work/p-$mode"
+  for _ in $(seq "$runs"); do
+    keyward python3 "$measure" start $flag -- >> "$work/k-$mode"
+    keepassxc_ python3 "$measure" start $flag -- keepassxc "$work/kp.kdbx" >> "$work/p-$mode"
+  done
+  k=$(median < "$work/k-$mode"); p=$(median < "$work/p-$mode")
+  echo "start to unlock screen painted ($mode, median of $runs): Keyward ${k} s, KeePassXC ${p} s," \
+    "ratio $(awk -v k="$k" -v p="$p" 'BEGIN {printf "%.2f", k / p}')" \
+    "(Keyward runs: $(tr '\n' ' ' < "$work/k-$mode"); KeePassXC runs: $(tr '\n' ' ' < "$work/p-$mode"))"
+done
+
+read -r kpeak krss kafter krss_after kprocs < <(keyward python3 "$measure" memory \
+  --title "vault.age — Keyward" --type "$BENCH_PASSPHRASE" --)
+read -r ppeak prss pafter prss_after pprocs < <(keepassxc_ python3 "$measure" memory \
+  --title "^kp - KeePassXC$" --stdin "$BENCH_PASSPHRASE" -- keepassxc --pw-stdin "$work/kp.kdbx")
+echo "memory with 1,000 keys unlocked (PSS of all processes, MB): Keyward peak ${kpeak}, 5 s after unlock" \
+  "${kafter} (${kprocs} processes; RSS sum peak ${krss}); KeePassXC peak ${ppeak}, after ${pafter}" \
+  "(${pprocs} processes; RSS peak ${prss}); ratio peak $(awk -v a="$kpeak" -v b="$ppeak" 'BEGIN {printf "%.2f", a / b}')," \
+  "after unlock $(awk -v a="$kafter" -v b="$pafter" 'BEGIN {printf "%.2f", a / b}')"
+
+env -u DISPLAY "$bin/examples/bench-app" search "$work/k10000/vault.age"

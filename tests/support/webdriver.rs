@@ -1,0 +1,133 @@
+//! Driving the real app through WebDriver: tauri-driver (with WebKitWebDriver behind it) on
+//! free ports, and the few page helpers the end-to-end tests and the app benchmark share.
+
+use crate::{app_bin, free_port, require_tool};
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// tauri-driver on free ports; stopped with SIGTERM so that it stops WebKitWebDriver too.
+pub struct Driver {
+    child: Child,
+    pub port: u16,
+}
+
+impl Driver {
+    pub fn start(display: &str, home: &std::path::Path, vault: &std::path::Path) -> Driver {
+        require_tool("tauri-driver");
+        require_tool("WebKitWebDriver");
+        let (port, native) = (free_port(), free_port());
+        let child = Command::new("tauri-driver")
+            .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
+            .env("DISPLAY", display)
+            .env("HOME", home)
+            .env("XDG_DATA_HOME", home.join("data"))
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("KEYWARD_VAULT", vault)
+            // Programs the app starts (xdg-open for a provider's page) are looked up here first.
+            .env("PATH", format!("{}:{}", home.join("bin").display(), std::env::var("PATH").unwrap_or_default()))
+            .env_remove("WAYLAND_DISPLAY")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start tauri-driver");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "tauri-driver did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Driver { child, port }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+        let _ = self.child.wait();
+    }
+}
+
+pub async fn connect(driver: &Driver) -> Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert("browserName".into(), "wry".into());
+    caps.insert("tauri:options".into(), serde_json::json!({ "application": app_bin().to_string_lossy() }));
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    let url = format!("http://127.0.0.1:{}", driver.port);
+    // tauri-driver listens before WebKitWebDriver behind it is ready: retry for a while.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        match ClientBuilder::new(connector.clone()).capabilities(caps.clone()).connect(&url).await {
+            Ok(client) => return client,
+            Err(e) if Instant::now() < deadline => {
+                eprintln!("WebDriver not ready yet ({e}); retrying");
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+            Err(e) => panic!("no WebDriver session with the app: {e}"),
+        }
+    }
+}
+
+pub async fn find(c: &Client, css: &str) -> fantoccini::elements::Element {
+    c.wait().at_most(Duration::from_secs(20)).for_element(Locator::Css(css)).await.unwrap_or_else(|e| {
+        panic!("no element {css}: {e}");
+    })
+}
+
+/// Waits until the page's text contains `needle`.
+pub async fn wait_for_text(c: &Client, needle: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let body = c.find(Locator::Css("body")).await.unwrap().text().await.unwrap_or_default();
+        if body.contains(needle) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "the page never said {needle:?}; it says: {body}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+pub async fn screenshot(c: &Client, name: &str) {
+    // target/<profile>/deps/<test> → target/tmp/e2e-screenshots
+    let exe = std::env::current_exe().expect("test binary path");
+    let target = exe.ancestors().nth(3).expect("target dir");
+    let dir = target.join("tmp").join("e2e-screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    let png = c.screenshot().await.expect("a screenshot");
+    std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+}
+
+pub async fn html(c: &Client) -> String {
+    c.source().await.unwrap()
+}
+
+/// Calls a command the way the page does, and returns its answer (or "error: …") as JSON text.
+pub async fn invoke(c: &Client, command: &str) -> String {
+    let script = format!(
+        "const done = arguments[arguments.length - 1];\
+         window.__TAURI_INTERNALS__.invoke('{command}').then(r => done(JSON.stringify(r)), e => done('error: ' + e));"
+    );
+    c.execute_async(&script, vec![]).await.unwrap().as_str().unwrap_or_default().to_string()
+}
+
+/// Waits until nothing matches `css`.
+pub async fn wait_gone(c: &Client, css: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while c.find(Locator::Css(css)).await.is_ok() {
+        assert!(Instant::now() < deadline, "{css} never went away");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Chooses a value in a <select>.
+pub async fn select(c: &Client, css: &str, value: &str) {
+    find(c, css).await.select_by_value(value).await.unwrap_or_else(|e| panic!("select {value} in {css}: {e}"));
+}
+
+/// Texts of the listed keys' names, in order.
+pub async fn listed_names(c: &Client) -> Vec<String> {
+    let mut names = Vec::new();
+    for li in c.find_all(Locator::Css("li[data-name]")).await.unwrap() {
+        names.push(li.attr("data-name").await.unwrap().unwrap_or_default());
+    }
+    names
+}
