@@ -43,6 +43,17 @@ pub fn looks_like_age(bytes: &[u8]) -> bool {
     bytes.starts_with(AGE_BINARY_MAGIC) || trimmed.starts_with(AGE_ARMOR_MAGIC)
 }
 
+/// Whether an age file is protected by a passphrase (scrypt) rather than public keys. Reads
+/// only the header; `false` for anything that is not a readable age file.
+pub fn is_passphrase_encrypted(bytes: &[u8]) -> bool {
+    if bytes.starts_with(AGE_BINARY_MAGIC) {
+        age::Decryptor::new_buffered(bytes).is_ok_and(|d| d.is_scrypt())
+    } else {
+        let reader = std::io::BufReader::new(age::armor::ArmoredReader::new(bytes));
+        age::Decryptor::new_buffered(reader).is_ok_and(|d| d.is_scrypt())
+    }
+}
+
 /// Whether a binary age header has a stanza for a public-key type Keyward uses (X25519, SSH).
 /// Armored files are not looked into and count as yes.
 fn has_public_key_stanza(bytes: &[u8]) -> bool {

@@ -27,6 +27,10 @@ pub struct Document {
     pub vault_id: String,
     pub created_at: DateTime<Utc>,
     pub settings: Settings,
+    /// A team vault's members, current and former (see [`crate::members`]); empty for a
+    /// personal vault.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub members: Vec<crate::members::Member>,
     /// Live entries, in the order they were added.
     pub entries: Vec<Entry>,
     /// Deleted entries' ids, kept so that copies of the vault merge deletions.
@@ -41,7 +45,7 @@ crate::unknown_fields::deserialize_keeping_unknown!(
     Document,
     times: [created_at],
     required: [format, version, vault_id],
-    optional: [settings, entries, tombstones]
+    optional: [settings, members, entries, tombstones]
 );
 
 /// Settings stored inside the vault (shared by every device that opens it).
@@ -103,6 +107,7 @@ impl Document {
             settings: Settings::default(),
             entries: Vec::new(),
             tombstones: Vec::new(),
+            members: Vec::new(),
             unknown: Map::new(),
         }
     }

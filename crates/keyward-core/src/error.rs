@@ -12,6 +12,8 @@ pub enum VaultError {
     WrongPassphrase,
     #[error("None of your identities can open this vault: it was not encrypted to your key.")]
     NoMatchingIdentity,
+    #[error("There is no Keyward identity at {path} yet: `keyward identity` creates one.")]
+    NoIdentity { path: PathBuf },
     #[error("{path} is not a Keyward vault (it is not an age-encrypted file).")]
     NotAgeFile { path: PathBuf },
     #[error("{path} is an age file but not a Keyward vault ({reason}).")]

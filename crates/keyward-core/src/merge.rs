@@ -55,6 +55,7 @@ pub fn merge(a: &Document, b: &Document) -> Document {
         vault_id: a.vault_id.clone(),
         created_at: a.created_at.min(b.created_at),
         settings,
+        members: crate::members::merge_members(&a.members, &b.members),
         entries,
         tombstones,
         unknown: merge_maps(&a.unknown, &b.unknown),

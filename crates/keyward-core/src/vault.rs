@@ -8,6 +8,7 @@ use crate::atomic_file;
 use crate::crypto::{self, Unlock};
 use crate::document::{Change, Document, FormatError};
 use crate::error::{Result, VaultError};
+use crate::identity::Identity;
 use crate::lock::{self, VaultLock};
 use crate::merge::merge;
 use age::secrecy::SecretString;
@@ -56,6 +57,34 @@ impl Vault {
         let bytes = encrypt(&doc, &unlock)?;
         atomic_file::create_new(path, &bytes)?;
         Ok(Vault { stamp: file_stamp(path), path: path.to_path_buf(), doc, unlock, on_disk: bytes })
+    }
+
+    /// Creates a new team vault at `path` with one member, `me` (named `name`), who opens it
+    /// with their identity. Refuses if anything exists at `path`.
+    pub fn create_team(path: &Path, name: &str, me: Identity) -> Result<Vault> {
+        let path = &resolve(path)?;
+        let now = Utc::now();
+        let mut doc = Document::new(now);
+        doc.add_member(name, &me.public_key, &Change { now, actor: name })?;
+        let bytes = encrypt(&doc, &me.unlock)?;
+        atomic_file::create_new(path, &bytes)?;
+        Ok(Vault { stamp: file_stamp(path), path: path.to_path_buf(), doc, unlock: me.unlock, on_disk: bytes })
+    }
+
+    /// Makes a personal vault a team vault whose first member is `me` (every entry is kept).
+    /// From now on it opens with `me`'s identity, not the passphrase; the backups, which the
+    /// passphrase still opens, are deleted.
+    pub fn make_team(&mut self, name: &str, me: Identity) -> Result<SaveReport> {
+        if self.doc.is_team() {
+            return Err(VaultError::Invalid("This is already a team vault.".into()));
+        }
+        let before = self.doc.clone();
+        self.doc.add_member(name, &me.public_key, &Change { now: Utc::now(), actor: name })?;
+        let result = self.save_with(Some(me.unlock));
+        if result.is_err() {
+            self.doc = before;
+        }
+        result
     }
 
     /// Opens and decrypts the vault at `path`.
@@ -185,13 +214,17 @@ pub fn decrypt(path: &Path, bytes: &[u8], unlock: &Unlock) -> Result<Document> {
     })
 }
 
-/// Serializes and encrypts a document the way its vault is protected.
+/// Serializes and encrypts a document the way its vault is protected: to its members' public
+/// keys (a team vault), else with the passphrase.
 pub fn encrypt(doc: &Document, unlock: &Unlock) -> Result<Vec<u8>> {
     let json = doc.to_json();
+    if doc.is_team() {
+        return crypto::encrypt_to_recipients(&json, &doc.recipients()?);
+    }
     match unlock {
         Unlock::Passphrase(p) => Ok(crypto::encrypt_with_passphrase(&json, p, doc.settings.scrypt_work_factor)),
         Unlock::Identities(_) => {
-            Err(VaultError::Invalid("Team vaults are not supported by this version of Keyward yet.".into()))
+            Err(VaultError::Invalid("This vault has no members left to encrypt to; it was not written.".into()))
         }
     }
 }
