@@ -4,23 +4,11 @@
 //! with the building blocks of team vaults.
 
 use keyward_core::crypto::{self, Unlock};
+use keyward_e2e::age_with_passphrase;
 use keyward_e2e::{PASSPHRASE, TestVault, require_tool};
 use std::fs;
 use std::path::Path;
 use std::process::Command;
-
-/// Runs `age ARGS` under expect, typing `passphrase` at each passphrase prompt.
-fn age_with_passphrase(args: &[&str], passphrase: &str) {
-    require_tool("age");
-    require_tool("expect");
-    let quoted: Vec<String> = args.iter().map(|a| format!("{{{a}}}")).collect();
-    let script = format!(
-        "log_user 0\nset timeout 60\nspawn age {}\nexpect {{\n  -re {{passphrase[^:]*:}} {{ send -- \"$env(AGE_TEST_PASSPHRASE)\\r\"; exp_continue }}\n  eof\n}}\nlassign [wait] pid spawnid os_error value\nexit $value\n",
-        quoted.join(" ")
-    );
-    let status = Command::new("expect").arg("-c").arg(script).env("AGE_TEST_PASSPHRASE", passphrase).status().unwrap();
-    assert!(status.success(), "age {args:?} failed: {status}");
-}
 
 #[test]
 fn stock_age_decrypts_a_keyward_vault() {

@@ -143,3 +143,21 @@ pub fn app_bin() -> PathBuf {
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
 }
+
+/// Runs `age ARGS` under expect, typing `passphrase` at each passphrase prompt.
+pub fn age_with_passphrase(args: &[&str], passphrase: &str) {
+    require_tool("age");
+    require_tool("expect");
+    let quoted: Vec<String> = args.iter().map(|a| format!("{{{a}}}")).collect();
+    let script = format!(
+        "log_user 0\nset timeout 60\nspawn age {}\nexpect {{\n  -re {{passphrase[^:]*:}} {{ send -- \"$env(AGE_TEST_PASSPHRASE)\\r\"; exp_continue }}\n  eof\n}}\nlassign [wait] pid spawnid os_error value\nexit $value\n",
+        quoted.join(" ")
+    );
+    let status = std::process::Command::new("expect")
+        .arg("-c")
+        .arg(script)
+        .env("AGE_TEST_PASSPHRASE", passphrase)
+        .status()
+        .unwrap();
+    assert!(status.success(), "age {args:?} failed: {status}");
+}

@@ -25,7 +25,26 @@ impl Xvfb {
         let stdout = child.stdout.take().expect("Xvfb's stdout");
         std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line).expect("Xvfb's display number");
         let n: u32 = line.trim().parse().unwrap_or_else(|_| panic!("Xvfb did not start (said {line:?})"));
-        Xvfb { child, display: format!(":{n}") }
+        let x = Xvfb { child, display: format!(":{n}") };
+        x.wait_until_accepting();
+        x
+    }
+
+    /// Waits until an X client can connect (seen rarely: the display number arrives before the
+    /// socket takes clients, and the first client fails with "Can't open display").
+    fn wait_until_accepting(&self) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let out =
+                Command::new("xclip").args(["-o", "-selection", "clipboard"]).env("DISPLAY", &self.display).output();
+            match out {
+                Ok(out) if String::from_utf8_lossy(&out.stderr).contains("Can't open display") => {}
+                // xclip missing: the tests that need it say so themselves.
+                _ => return,
+            }
+            assert!(Instant::now() < deadline, "Xvfb on {} never accepted a client", self.display);
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 
     pub fn xclip(&self, args: &[&str]) -> Output {

@@ -18,18 +18,40 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "FILE")]
     pub passphrase_file: Option<PathBuf>,
 
+    /// Open team vaults with this plain age identity file (or unencrypted SSH key) instead of
+    /// your passphrase-protected Keyward identity
+    #[arg(long, global = true, env = "KEYWARD_IDENTITY_FILE", value_name = "FILE")]
+    pub identity_file: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: Command,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Create a new personal vault (never overwrites an existing file)
+    /// Create a new vault (never overwrites an existing file): personal, or --team
     Init {
-        /// scrypt work factor (log2 N). 18 opens in about a second; lower is weaker
+        /// scrypt work factor (log2 N) of the passphrase (the vault's, or your identity's when
+        /// one is created). 18 opens in about a second; lower is weaker
         #[arg(long, default_value_t = keyward_core::document::DEFAULT_WORK_FACTOR,
               value_parser = clap::value_parser!(u8).range(10..=22))]
         work_factor: u8,
+        /// A team vault, encrypted to its members' public keys, with you as its first member
+        #[arg(long)]
+        team: bool,
+        /// Your name in the team (default: your user name)
+        #[arg(long = "name", value_name = "NAME", requires = "team")]
+        member_name: Option<String>,
+    },
+    /// Show my public key, to give to a team (creates my identity on first use)
+    Identity {
+        #[arg(long)]
+        json: bool,
+    },
+    /// A team vault's members: add, remove (prints the keys to rotate), list
+    Member {
+        #[command(subcommand)]
+        command: MemberCommand,
     },
     /// Add a key; it is read from stdin when piped, else asked for without echo
     Add {
@@ -118,6 +140,31 @@ pub enum Command {
     Passwd {
         #[arg(long, value_name = "FILE")]
         new_passphrase_file: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MemberCommand {
+    /// Add a member: the vault is re-encrypted to include them. A personal vault becomes a team
+    /// vault, with you as its first member
+    Add {
+        name: String,
+        /// Their public key: age1… or an SSH public key line (ssh-ed25519 / ssh-rsa)
+        #[arg(required_unless_present = "file", conflicts_with = "file")]
+        public_key: Option<String>,
+        /// Read the public key from this file (e.g. their id_ed25519.pub)
+        #[arg(long, value_name = "FILE")]
+        file: Option<PathBuf>,
+        /// Your own name, when a personal vault becomes a team vault (default: your user name)
+        #[arg(long, value_name = "NAME")]
+        me: Option<String>,
+    },
+    /// Remove a member: the vault is re-encrypted without them; prints the keys they could read
+    Rm { name: String },
+    /// List members (current and former) and the keys to rotate
+    List {
+        #[arg(long)]
+        json: bool,
     },
 }
 

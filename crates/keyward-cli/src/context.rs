@@ -1,49 +1,111 @@
-//! What every command needs: which vault file, who is acting, and opening the vault.
+//! What every command needs: which vault file, who is acting, and opening the vault (with the
+//! passphrase, or for a team vault with the person's identity).
 
 use crate::args::Cli;
 use crate::input;
+use keyward_core::identity::{self, Identity};
 use keyward_core::{Change, Unlock, Vault, VaultError};
+use std::cell::OnceCell;
 use std::path::PathBuf;
 
 pub struct Context {
     pub vault_path: PathBuf,
     pub passphrase_file: Option<PathBuf>,
+    /// A plain identity file (`KEYWARD_IDENTITY_FILE`) instead of the Keyward identity.
+    pub identity_file: Option<PathBuf>,
+    /// `user@host`, recorded as who changed an entry in a personal vault.
     pub actor: String,
+    /// In a team vault: my member name, recorded instead of `actor`.
+    member_name: OnceCell<String>,
 }
 
 impl Context {
     pub fn new(cli: &Cli) -> Result<Context, VaultError> {
         let vault_path = match &cli.vault {
             Some(p) => p.clone(),
-            None => default_vault_path()?,
+            None => data_dir()?.join("vault.age"),
         };
-        Ok(Context { vault_path, passphrase_file: cli.passphrase_file.clone(), actor: actor() })
+        Ok(Context {
+            vault_path,
+            passphrase_file: cli.passphrase_file.clone(),
+            identity_file: cli.identity_file.clone(),
+            actor: actor(),
+            member_name: OnceCell::new(),
+        })
     }
 
-    /// Opens the vault, asking for the passphrase if needed.
+    /// Opens the vault: a personal vault with the passphrase, a team vault with my identity
+    /// (its passphrase is asked for, unless KEYWARD_IDENTITY_FILE names a plain one).
     pub fn open(&self) -> Result<Vault, VaultError> {
         if !self.vault_path.exists() {
             return Err(VaultError::NoVault { path: self.vault_path.clone() });
         }
-        let passphrase = input::passphrase(self.passphrase_file.as_deref())?;
-        Vault::open(&self.vault_path, Unlock::Passphrase(passphrase))
+        let bytes = keyward_core::atomic_file::read(&self.vault_path)?;
+        let team =
+            keyward_core::crypto::looks_like_age(&bytes) && !keyward_core::crypto::is_passphrase_encrypted(&bytes);
+        if !team {
+            let passphrase = input::passphrase(self.passphrase_file.as_deref())?;
+            return Vault::open(&self.vault_path, Unlock::Passphrase(passphrase));
+        }
+        let me = self.identity()?;
+        let vault = Vault::open(&self.vault_path, me.unlock)?;
+        if let Some(member) = vault.document().member_with_key(&me.public_key) {
+            let _ = self.member_name.set(member.name.clone());
+        }
+        Ok(vault)
     }
 
-    /// A change stamped now, by this user.
+    /// My identity, unlocked.
+    pub fn identity(&self) -> Result<Identity, VaultError> {
+        if let Some(file) = &self.identity_file {
+            return identity::from_plain_file(file);
+        }
+        let path = identity_path()?;
+        if !path.exists() {
+            return Err(VaultError::NoIdentity { path });
+        }
+        let passphrase = input::passphrase(self.passphrase_file.as_deref())?;
+        identity::open(&path, passphrase)
+    }
+
+    /// My identity, created (under a new passphrase) if I have none yet; `true` when created.
+    pub fn identity_or_create(&self, work_factor: u8) -> Result<(Identity, bool), VaultError> {
+        if self.identity_file.is_some() || identity_path()?.exists() {
+            return self.identity().map(|id| (id, false));
+        }
+        let path = identity_path()?;
+        if let Some(dir) = path.parent() {
+            crate::commands::vault::create_private_dir(dir)?;
+        }
+        let passphrase = input::new_passphrase(self.passphrase_file.as_deref(), input::new_passphrase_env(true))?;
+        identity::create(&path, &passphrase, work_factor).map(|id| (id, true))
+    }
+
+    /// A change stamped now, by this user (my member name in a team vault).
     pub fn change(&self) -> Change<'_> {
-        Change { now: chrono::Utc::now(), actor: &self.actor }
+        Change { now: chrono::Utc::now(), actor: self.member_name.get().unwrap_or(&self.actor) }
     }
 }
 
-fn default_vault_path() -> Result<PathBuf, VaultError> {
+fn data_dir() -> Result<PathBuf, VaultError> {
     let dir = dirs::data_dir()
         .ok_or_else(|| VaultError::Invalid("No data folder is known for this user; pass --vault PATH.".into()))?;
-    Ok(dir.join("keyward").join("vault.age"))
+    Ok(dir.join("keyward"))
+}
+
+/// Where my Keyward identity is kept: `identity.age` in the data folder.
+pub fn identity_path() -> Result<PathBuf, VaultError> {
+    data_dir().map(|d| d.join("identity.age"))
+}
+
+/// The user name, the default member name.
+pub fn user_name() -> String {
+    std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "someone".into())
 }
 
 /// `user@host`, recorded as who changed an entry.
 fn actor() -> String {
-    let user = std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "someone".into());
+    let user = user_name();
     let host = std::fs::read_to_string("/etc/hostname")
         .ok()
         .map(|h| h.trim().to_string())

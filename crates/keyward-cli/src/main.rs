@@ -6,9 +6,10 @@ mod context;
 mod input;
 mod output;
 
+use args::MemberCommand;
 use args::{Cli, Command};
 use clap::Parser;
-use commands::{copy, entries, run, test, transfer, vault};
+use commands::{copy, entries, run, team, test, transfer, vault};
 use context::Context;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -27,7 +28,16 @@ fn main() -> ExitCode {
 fn dispatch(cli: Cli) -> Result<u8, keyward_core::VaultError> {
     let ctx = Context::new(&cli)?;
     match cli.command {
-        Command::Init { work_factor } => vault::init(&ctx, work_factor)?,
+        Command::Init { work_factor, team: false, .. } => vault::init(&ctx, work_factor)?,
+        Command::Init { work_factor, team: true, member_name } => {
+            team::init_team(&ctx, member_name.as_deref(), work_factor)?
+        }
+        Command::Identity { json } => team::identity(&ctx, json)?,
+        Command::Member { command: MemberCommand::Add { name, public_key, file, me } } => {
+            team::member_add(&ctx, &name, public_key.as_deref(), file.as_deref(), me.as_deref())?
+        }
+        Command::Member { command: MemberCommand::Rm { name } } => team::member_rm(&ctx, &name)?,
+        Command::Member { command: MemberCommand::List { json } } => team::member_list(&ctx, json)?,
         Command::Add { name, fields } => entries::add(&ctx, &name, fields)?,
         Command::List { json } => entries::list(&ctx, json)?,
         Command::Show { name, json } => entries::show(&ctx, &name, json)?,

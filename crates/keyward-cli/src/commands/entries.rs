@@ -26,6 +26,11 @@ pub fn list(ctx: &Context, json: bool) -> Result<(), VaultError> {
         println!("The vault is empty. Add a key with `keyward add NAME`.");
     } else {
         output::table(&summaries);
+        let exposed = vault.document().exposed();
+        if !exposed.is_empty() {
+            let names: Vec<&str> = exposed.iter().map(|x| x.entry.name.as_str()).collect();
+            println!("\nRotate (exposed to a former member): {}", names.join(", "));
+        }
     }
     Ok(())
 }

@@ -3,6 +3,7 @@
 pub mod copy;
 pub mod entries;
 pub mod run;
+pub mod team;
 pub mod test;
 pub mod transfer;
 pub mod vault;

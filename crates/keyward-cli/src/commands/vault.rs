@@ -33,7 +33,7 @@ pub fn passwd(ctx: &Context, new_file: Option<&Path>) -> Result<(), VaultError> 
     Ok(())
 }
 
-fn create_private_dir(dir: &Path) -> Result<(), VaultError> {
+pub fn create_private_dir(dir: &Path) -> Result<(), VaultError> {
     if dir.exists() {
         return Ok(());
     }

@@ -1,0 +1,168 @@
+//! Team vaults: my identity, creating a team vault, and its members.
+
+use crate::context::{self, Context};
+use crate::output;
+use keyward_core::identity;
+use keyward_core::{Vault, VaultError};
+use serde::Serialize;
+use std::path::Path;
+
+pub fn identity(ctx: &Context, json: bool) -> Result<(), VaultError> {
+    let path = context::identity_path()?;
+    let (public_key, file, created) = if let Some(file) = &ctx.identity_file {
+        (identity::from_plain_file(file)?.public_key, file.clone(), false)
+    } else if path.exists() {
+        // The public key is kept beside the identity: no passphrase needed to show it.
+        (identity::public_key(&path)?, path, false)
+    } else {
+        let (me, created) = ctx.identity_or_create(keyward_core::document::DEFAULT_WORK_FACTOR)?;
+        (me.public_key, path, created)
+    };
+    if json {
+        output::json(&serde_json::json!({ "public_key": public_key, "file": file, "created": created }));
+        return Ok(());
+    }
+    if created {
+        println!("Created your identity at {} (encrypted with your passphrase).", file.display());
+    }
+    println!("{public_key}");
+    eprintln!("Give this public key to a team; they add you with `keyward member add YOUR_NAME {public_key}`.");
+    Ok(())
+}
+
+pub fn init_team(ctx: &Context, name: Option<&str>, work_factor: u8) -> Result<(), VaultError> {
+    if ctx.vault_path.exists() {
+        return Err(VaultError::AlreadyExists { path: ctx.vault_path.clone() });
+    }
+    if let Some(dir) = ctx.vault_path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        super::vault::create_private_dir(dir)?;
+    }
+    let (me, created) = ctx.identity_or_create(work_factor)?;
+    if created {
+        println!("Created your identity (encrypted with your passphrase): {}", me.public_key);
+    }
+    let name = name.map_or_else(context::user_name, str::to_string);
+    Vault::create_team(&ctx.vault_path, &name, me)?;
+    println!("Created a team vault at {} with you ({name}) as its first member.", ctx.vault_path.display());
+    println!("Add members with `keyward member add NAME PUBLIC_KEY`; each opens it with their own identity.");
+    Ok(())
+}
+
+pub fn member_add(
+    ctx: &Context,
+    name: &str,
+    public_key: Option<&str>,
+    file: Option<&Path>,
+    me: Option<&str>,
+) -> Result<(), VaultError> {
+    let key = match (public_key, file) {
+        (Some(key), _) => key.trim().to_string(),
+        (None, Some(file)) => {
+            let text = std::fs::read_to_string(file).map_err(|e| VaultError::io(file, e))?;
+            text.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('#')).unwrap_or("").to_string()
+        }
+        (None, None) => return Err(VaultError::Invalid("Give the member's public key, or --file.".into())),
+    };
+    keyward_core::crypto::parse_recipient(&key)?;
+    let mut vault = ctx.open()?;
+    if !vault.document().is_team() {
+        let (identity, created) = ctx.identity_or_create(keyward_core::document::DEFAULT_WORK_FACTOR)?;
+        if created {
+            println!("Created your identity (encrypted with your passphrase): {}", identity.public_key);
+        }
+        let my_name = me.map_or_else(context::user_name, str::to_string);
+        vault.make_team(&my_name, identity)?;
+        println!(
+            "{} is now a team vault with you ({my_name}) as its first member: it opens with your identity.",
+            ctx.vault_path.display()
+        );
+    }
+    let change = ctx.change();
+    let added = vault.document_mut().add_member(name, &key, &change)?.name.clone();
+    vault.save()?;
+    let members: Vec<&str> = vault.document().active_members().map(|m| m.name.as_str()).collect();
+    println!("Added {added}. The vault is now encrypted to {} member(s): {}.", members.len(), members.join(", "));
+    Ok(())
+}
+
+pub fn member_rm(ctx: &Context, name: &str) -> Result<(), VaultError> {
+    let mut vault = ctx.open()?;
+    if !vault.document().is_team() {
+        return Err(VaultError::Invalid("This is a personal vault: it has no members.".into()));
+    }
+    let change = ctx.change();
+    let to_rotate = vault.document_mut().remove_member(name, &change)?;
+    vault.save()?;
+    println!("Removed {name}: the vault is now encrypted without their key.");
+    if to_rotate.is_empty() {
+        println!("There are no keys to rotate.");
+        return Ok(());
+    }
+    println!(
+        "{name} could read these {} key(s) and may have kept copies. Rotate each at its provider, then \
+         `keyward edit NAME --secret-stdin`:",
+        to_rotate.len()
+    );
+    for key in to_rotate {
+        println!("  {key}");
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct MemberJson<'a> {
+    name: &'a str,
+    public_key: &'a str,
+    added_at: String,
+    added_by: &'a str,
+    removed_at: Option<String>,
+    removed_by: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct RotateJson<'a> {
+    name: &'a str,
+    exposed_to: &'a [&'a str],
+}
+
+pub fn member_list(ctx: &Context, json: bool) -> Result<(), VaultError> {
+    let vault = ctx.open()?;
+    let doc = vault.document();
+    if !doc.is_team() {
+        return Err(VaultError::Invalid("This is a personal vault: it has no members.".into()));
+    }
+    let time = |t: chrono::DateTime<chrono::Utc>| t.format("%F %R UTC").to_string();
+    let exposed = doc.exposed();
+    if json {
+        let members: Vec<MemberJson> = doc
+            .members
+            .iter()
+            .map(|m| MemberJson {
+                name: &m.name,
+                public_key: &m.public_key,
+                added_at: time(m.added_at),
+                added_by: &m.added_by,
+                removed_at: m.removed_at.map(time),
+                removed_by: m.removed_by.as_deref(),
+            })
+            .collect();
+        let rotate: Vec<RotateJson> =
+            exposed.iter().map(|x| RotateJson { name: &x.entry.name, exposed_to: &x.former_members }).collect();
+        output::json(&serde_json::json!({ "members": members, "keys_to_rotate": rotate }));
+        return Ok(());
+    }
+    for m in doc.active_members() {
+        println!("{}  {}  added {} by {}", m.name, m.public_key, time(m.added_at), m.added_by);
+    }
+    for m in doc.members.iter().filter(|m| !m.is_active()) {
+        let removed = m.removed_at.map(time).unwrap_or_default();
+        println!("{} (former member)  removed {removed} by {}", m.name, m.removed_by.as_deref().unwrap_or("?"));
+    }
+    if !exposed.is_empty() {
+        println!("\nKeys to rotate (exposed to a former member):");
+        for x in exposed {
+            println!("  {}  (could be read by {})", x.entry.name, x.former_members.join(", "));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,130 @@
+//! Team vaults through the real `keyward` CLI, with identities made by `age-keygen` and the
+//! files checked with stock `age`.
+
+use keyward_e2e::{PASSPHRASE, TestVault, age_with_passphrase, keyward_bin, require_tool, run_with_stdin};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const KEY: &str = "sk-proj-TeamKey0123456789abcdefghijklmnop";
+
+/// An identity made by `age-keygen`: (identity file, public key).
+fn keygen(dir: &Path, name: &str) -> (PathBuf, String) {
+    require_tool("age-keygen");
+    let file = dir.join(format!("{name}.txt"));
+    let out = Command::new("age-keygen").arg("-o").arg(&file).output().unwrap();
+    assert!(out.status.success());
+    let public = Command::new("age-keygen").arg("-y").arg(&file).output().unwrap();
+    (file, String::from_utf8(public.stdout).unwrap().trim().to_string())
+}
+
+/// `keyward ARGS` on `vault` as the holder of `identity`.
+fn as_member(vault: &Path, home: &Path, identity: &Path, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut cmd = Command::new(keyward_bin());
+    cmd.args(args)
+        .env("KEYWARD_VAULT", vault)
+        .env("KEYWARD_IDENTITY_FILE", identity)
+        .env("HOME", home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env_remove("KEYWARD_PASSPHRASE");
+    run_with_stdin(cmd, stdin)
+}
+
+fn ok(out: Output) -> String {
+    assert!(out.status.success(), "failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn stock_age_decrypt(vault: &Path, identity: &Path) -> Output {
+    require_tool("age");
+    Command::new("age").arg("-d").arg("-i").arg(identity).arg(vault).output().unwrap()
+}
+
+#[test]
+fn three_members_share_a_vault_and_a_removed_one_is_locked_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let (home, vault) = (dir.path(), dir.path().join("team.age"));
+    let (ann, _) = keygen(home, "ann");
+    let (bob, bob_public) = keygen(home, "bob");
+    let (cat, cat_public) = keygen(home, "cat");
+    std::fs::write(home.join("cat.pub"), format!("# cat's key\n{cat_public}\n")).unwrap();
+
+    let out = ok(as_member(&vault, home, &ann, &["init", "--team", "--name", "ann"], None));
+    assert!(out.contains("with you (ann) as its first member"), "{out}");
+    ok(as_member(&vault, home, &ann, &["member", "add", "bob", &bob_public], None));
+    let cat_file = home.join("cat.pub");
+    let out = ok(as_member(&vault, home, &ann, &["member", "add", "cat", "--file", cat_file.to_str().unwrap()], None));
+    assert!(out.contains("encrypted to 3 member(s): ann, bob, cat"), "{out}");
+    ok(as_member(&vault, home, &ann, &["add", "openai", "--provider", "openai"], Some(KEY)));
+
+    // Each member opens it with Keyward and with stock age.
+    for id in [&ann, &bob, &cat] {
+        assert_eq!(ok(as_member(&vault, home, id, &["get", "openai"], None)).trim(), KEY);
+        let plain = stock_age_decrypt(&vault, id);
+        assert!(plain.status.success(), "{}", String::from_utf8_lossy(&plain.stderr));
+        let json: serde_json::Value = serde_json::from_slice(&plain.stdout).unwrap();
+        assert_eq!(json["members"].as_array().unwrap().len(), 3);
+        assert_eq!(json["entries"][0]["secret"], KEY);
+    }
+    // Who added whom, and when.
+    let list: serde_json::Value =
+        serde_json::from_str(&ok(as_member(&vault, home, &bob, &["member", "list", "--json"], None))).unwrap();
+    let members = list["members"].as_array().unwrap();
+    assert_eq!(members.iter().map(|m| m["name"].as_str().unwrap()).collect::<Vec<_>>(), ["ann", "bob", "cat"]);
+    assert!(members.iter().all(|m| m["added_by"] == "ann" && m["added_at"].as_str().unwrap().ends_with("UTC")));
+    // Bob's edits are recorded under his member name.
+    ok(as_member(&vault, home, &bob, &["edit", "openai", "--note", "shared"], None));
+    let shown = ok(as_member(&vault, home, &cat, &["show", "openai"], None));
+    assert!(shown.contains("by bob"), "{shown}");
+
+    // Cat removes Bob: the keys he could read are listed; his identity no longer opens the file.
+    let out = ok(as_member(&vault, home, &cat, &["member", "rm", "bob"], None));
+    assert!(out.contains("bob could read these 1 key(s) and may have kept copies"), "{out}");
+    assert!(out.contains("  openai"), "{out}");
+    assert!(!stock_age_decrypt(&vault, &bob).status.success(), "bob's identity still opens the vault");
+    let refused = as_member(&vault, home, &bob, &["list"], None);
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("None of your identities can open this vault"));
+    assert!(stock_age_decrypt(&vault, &ann).status.success() && stock_age_decrypt(&vault, &cat).status.success());
+    let listed = ok(as_member(&vault, home, &ann, &["list"], None));
+    assert!(listed.contains("Rotate (exposed to a former member): openai"), "{listed}");
+
+    // Replacing the key clears it from the list to rotate.
+    ok(as_member(&vault, home, &ann, &["edit", "openai", "--secret-stdin"], Some("sk-proj-RotatedKey0123456789")));
+    let list = ok(as_member(&vault, home, &ann, &["member", "list"], None));
+    assert!(list.contains("bob (former member)") && !list.contains("Keys to rotate"), "{list}");
+    // The last member cannot be removed; an unknown one is named.
+    ok(as_member(&vault, home, &ann, &["member", "rm", "cat"], None));
+    let last = as_member(&vault, home, &ann, &["member", "rm", "ann"], None);
+    assert!(String::from_utf8_lossy(&last.stderr).contains("is the last member"));
+    let bad = as_member(&vault, home, &ann, &["member", "add", "dan", "age1notakey"], None);
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("not a public key Keyward can use"));
+}
+
+#[test]
+fn a_personal_vault_becomes_a_team_vault_opened_with_a_passphrase_protected_identity() {
+    let v = TestVault::new();
+    v.ok(&["add", "first", "--provider", "groq"], Some("gsk_first0123456789"));
+    v.ok(&["add", "second", "--provider", "xai"], Some("xai-second0123456789"));
+    let (bob, bob_public) = keygen(v.dir.path(), "bob");
+
+    // `identity` creates my identity under my passphrase and prints my public key.
+    let mine = v.ok(&["identity", "--json"], None);
+    let mine: serde_json::Value = serde_json::from_str(&mine).unwrap();
+    let my_public = mine["public_key"].as_str().unwrap().to_string();
+    assert!(my_public.starts_with("age1") && mine["created"] == true);
+    let again: serde_json::Value = serde_json::from_str(&v.ok(&["identity", "--json"], None)).unwrap();
+    assert_eq!(again["public_key"], my_public.as_str());
+
+    let out = v.ok(&["member", "add", "bob", &bob_public, "--me", "me"], None);
+    assert!(out.contains("is now a team vault with you (me) as its first member"), "{out}");
+    assert_eq!(v.names(), ["first", "second"], "entries were lost");
+    // It opens with my identity (unlocked by my passphrase) and with Bob's, in stock age too.
+    assert!(stock_age_decrypt(&v.path, &bob).status.success());
+    let identity_file = v.dir.path().join("data/keyward/identity.age");
+    let plain_identity = v.dir.path().join("me.txt");
+    age_with_passphrase(&["-d", "-o", plain_identity.to_str().unwrap(), identity_file.to_str().unwrap()], PASSPHRASE);
+    let plain = stock_age_decrypt(&v.path, &plain_identity);
+    assert!(plain.status.success(), "{}", String::from_utf8_lossy(&plain.stderr));
+    // A wrong passphrase for the identity is said plainly.
+    let wrong = v.command(&["list"]).env("KEYWARD_PASSPHRASE", "not it").output().unwrap();
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("passphrase is wrong"), "{wrong:?}");
+}
