@@ -128,3 +128,110 @@ fn a_personal_vault_becomes_a_team_vault_opened_with_a_passphrase_protected_iden
     let wrong = v.command(&["list"]).env("KEYWARD_PASSPHRASE", "not it").output().unwrap();
     assert!(String::from_utf8_lossy(&wrong.stderr).contains("passphrase is wrong"), "{wrong:?}");
 }
+
+fn git(repo: &Path, args: &[&str]) -> String {
+    require_tool("git");
+    let out = Command::new("git")
+        .current_dir(repo)
+        .args(["-c", "user.name=Test", "-c", "user.email=test@example.invalid", "-c", "init.defaultBranch=main"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
+}
+
+#[test]
+fn two_git_branches_that_both_edit_the_vault_merge_through_the_merge_driver() {
+    let dir = tempfile::tempdir().unwrap();
+    let (home, repo) = (dir.path(), dir.path().join("repo"));
+    std::fs::create_dir(&repo).unwrap();
+    let (ann, _) = keygen(home, "ann");
+    let (bob, bob_public) = keygen(home, "bob");
+    let vault = repo.join("keys.age");
+    git(&repo, &["init", "-q"]);
+    // The two lines the README gives.
+    std::fs::write(repo.join(".gitattributes"), "*.age merge=keyward\n").unwrap();
+    std::fs::write(repo.join(".gitignore"), "*.age.backup-*\n.*.age.lock\n").unwrap();
+    let driver = format!("{} merge-driver %O %A %B", keyward_bin().display());
+    git(&repo, &["config", "merge.keyward.driver", &driver]);
+
+    ok(as_member(&vault, home, &ann, &["init", "--team", "--name", "ann"], None));
+    ok(as_member(&vault, home, &ann, &["member", "add", "bob", &bob_public], None));
+    for (name, key) in [("shared", "sk-proj-Shared0123456789"), ("old", "sk-proj-Old0123456789")] {
+        ok(as_member(&vault, home, &ann, &["add", name, "--provider", "openai"], Some(key)));
+    }
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-qm", "vault"]);
+
+    // Bob's branch: a new key, and the shared key edited.
+    git(&repo, &["checkout", "-qb", "bob"]);
+    ok(as_member(&vault, home, &bob, &["add", "from-bob", "--provider", "groq"], Some("gsk_FromBob0123456789")));
+    ok(as_member(&vault, home, &bob, &["edit", "shared", "--env", "production"], None));
+    git(&repo, &["commit", "-qam", "bob's edits"]);
+    // Ann's main: another new key, and one deleted.
+    git(&repo, &["checkout", "-q", "main"]);
+    ok(as_member(&vault, home, &ann, &["add", "from-ann", "--provider", "xai"], Some("xai-FromAnn0123456789")));
+    ok(as_member(&vault, home, &ann, &["rm", "old"], None));
+    git(&repo, &["commit", "-qam", "ann's edits"]);
+
+    // The merge goes through the driver, with KEYWARD_IDENTITY_FILE for the identity.
+    let out = Command::new("git")
+        .current_dir(&repo)
+        .args(["-c", "user.name=Test", "-c", "user.email=test@example.invalid", "merge", "--no-edit", "bob"])
+        .env("KEYWARD_IDENTITY_FILE", &ann)
+        .env("HOME", home)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "git merge failed: {said}");
+    assert!(said.contains("keyward: merged the vault"), "{said}");
+    let list: serde_json::Value =
+        serde_json::from_str(&ok(as_member(&vault, home, &bob, &["list", "--json"], None))).unwrap();
+    let mut names: Vec<(&str, &str)> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["name"].as_str().unwrap(), e["environment"].as_str().unwrap_or("")))
+        .collect();
+    names.sort();
+    assert_eq!(names, [("from-ann", ""), ("from-bob", ""), ("shared", "production")]);
+    // Still encrypted to both members, readable by stock age.
+    assert!(stock_age_decrypt(&vault, &bob).status.success());
+    assert!(git(&repo, &["status", "--porcelain"]).trim().is_empty(), "the merge left changes behind");
+}
+
+#[test]
+fn conflict_copies_from_a_sync_tool_are_merged_by_one_command() {
+    let v = TestVault::new();
+    v.ok(&["add", "a", "--provider", "groq"], Some("gsk_a0123456789"));
+    // Another device's version, saved by Syncthing as a conflict copy: "b" added.
+    let copy = v.dir.path().join("vault.sync-conflict-20260102-101010-ABCDEFG.age");
+    std::fs::copy(&v.path, &copy).unwrap();
+    let mut other = Command::new(keyward_bin());
+    other
+        .args(["add", "b", "--provider", "groq"])
+        .env("KEYWARD_VAULT", &copy)
+        .env("KEYWARD_PASSPHRASE", PASSPHRASE)
+        .env("HOME", v.dir.path())
+        .env("XDG_DATA_HOME", v.dir.path().join("data"));
+    ok(run_with_stdin(other, Some("gsk_b0123456789")));
+    v.ok(&["add", "c", "--provider", "groq"], Some("gsk_c0123456789"));
+    let listed = v.run(&["list"], None);
+    assert!(String::from_utf8_lossy(&listed.stderr).contains("1 conflict copy(ies)"));
+    let out = v.ok(&["merge"], None);
+    assert!(
+        out.contains("1 added, 0 changed, 0 deleted") && out.contains("+ b") && out.contains("the copy was deleted"),
+        "{out}"
+    );
+    assert!(!copy.exists());
+    let mut names = v.names();
+    names.sort();
+    assert_eq!(names, ["a", "b", "c"]);
+    assert!(v.ok(&["merge"], None).contains("There are no conflict copies"));
+}

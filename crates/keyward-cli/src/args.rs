@@ -48,6 +48,11 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Merge another copy of this vault into it; without a file, merge (and delete) the conflict
+    /// copies that sync tools left next to it
+    Merge { other: Option<PathBuf> },
+    /// Git merge driver: merges two branches' edits of a vault file into OURS (see the README)
+    MergeDriver { base: PathBuf, ours: PathBuf, theirs: PathBuf },
     /// A team vault's members: add, remove (prints the keys to rotate), list
     Member {
         #[command(subcommand)]

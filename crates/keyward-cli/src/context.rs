@@ -41,18 +41,29 @@ impl Context {
             return Err(VaultError::NoVault { path: self.vault_path.clone() });
         }
         let bytes = keyward_core::atomic_file::read(&self.vault_path)?;
-        let team =
-            keyward_core::crypto::looks_like_age(&bytes) && !keyward_core::crypto::is_passphrase_encrypted(&bytes);
+        let (unlock, my_key) = self.unlock_for(&bytes)?;
+        let vault = Vault::open(&self.vault_path, unlock)?;
+        self.note_member(vault.document(), my_key.as_deref());
+        Ok(vault)
+    }
+
+    /// What opens a vault file with these bytes: the passphrase (a personal vault), or my
+    /// identity (a team vault; its public key is returned too).
+    pub fn unlock_for(&self, bytes: &[u8]) -> Result<(Unlock, Option<String>), VaultError> {
+        let team = keyward_core::crypto::looks_like_age(bytes) && !keyward_core::crypto::is_passphrase_encrypted(bytes);
         if !team {
             let passphrase = input::passphrase(self.passphrase_file.as_deref())?;
-            return Vault::open(&self.vault_path, Unlock::Passphrase(passphrase));
+            return Ok((Unlock::Passphrase(passphrase), None));
         }
         let me = self.identity()?;
-        let vault = Vault::open(&self.vault_path, me.unlock)?;
-        if let Some(member) = vault.document().member_with_key(&me.public_key) {
+        Ok((me.unlock, Some(me.public_key)))
+    }
+
+    /// In a team vault, my changes are recorded under my member name.
+    pub fn note_member(&self, doc: &keyward_core::Document, my_key: Option<&str>) {
+        if let Some(member) = my_key.and_then(|key| doc.member_with_key(key)) {
             let _ = self.member_name.set(member.name.clone());
         }
-        Ok(vault)
     }
 
     /// My identity, unlocked.

@@ -9,7 +9,7 @@ mod output;
 use args::MemberCommand;
 use args::{Cli, Command};
 use clap::Parser;
-use commands::{copy, entries, run, team, test, transfer, vault};
+use commands::{copy, entries, merge, run, team, test, transfer, vault};
 use context::Context;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -33,6 +33,8 @@ fn dispatch(cli: Cli) -> Result<u8, keyward_core::VaultError> {
             team::init_team(&ctx, member_name.as_deref(), work_factor)?
         }
         Command::Identity { json } => team::identity(&ctx, json)?,
+        Command::Merge { other } => merge::merge(&ctx, other.as_deref())?,
+        Command::MergeDriver { base: _, ours, theirs } => merge::merge_driver(&ctx, &ours, &theirs)?,
         Command::Member { command: MemberCommand::Add { name, public_key, file, me } } => {
             team::member_add(&ctx, &name, public_key.as_deref(), file.as_deref(), me.as_deref())?
         }

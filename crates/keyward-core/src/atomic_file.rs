@@ -32,6 +32,18 @@ pub fn replace(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// Atomically replaces `path` with `bytes` without keeping backups (for files that are not a
+/// vault's home, such as the temporary files git hands to a merge driver).
+pub fn replace_without_backups(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = write_temp(path, bytes)?;
+    fs::rename(&tmp, path).map_err(|e| {
+        let _ = fs::remove_file(&tmp);
+        VaultError::io(path, e)
+    })?;
+    sync_dir(path);
+    Ok(())
+}
+
 /// Creates `path` with `bytes`, refusing if it exists; never leaves a partial file.
 pub fn create_new(path: &Path, bytes: &[u8]) -> Result<()> {
     if path.exists() {

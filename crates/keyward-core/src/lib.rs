@@ -4,6 +4,7 @@
 pub mod atomic_file;
 pub mod check;
 pub mod clipboard;
+pub mod copies;
 pub mod crypto;
 pub mod document;
 pub mod entry;

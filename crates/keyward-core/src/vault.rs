@@ -5,6 +5,7 @@
 //! A file that cannot be read is never written over.
 
 use crate::atomic_file;
+use crate::copies::MergeSummary;
 use crate::crypto::{self, Unlock};
 use crate::document::{Change, Document, FormatError};
 use crate::error::{Result, VaultError};
@@ -85,6 +86,42 @@ impl Vault {
             self.doc = before;
         }
         result
+    }
+
+    /// Merges another copy of this vault (a file another device or branch wrote) into this
+    /// one and saves. The copy must be the same vault and open with the same passphrase or
+    /// identity; it is not changed.
+    pub fn merge_file(&mut self, other: &Path) -> Result<MergeSummary> {
+        let bytes = atomic_file::read(other)?;
+        let theirs = decrypt(other, &bytes, &self.unlock)?;
+        if theirs.vault_id != self.doc.vault_id {
+            return Err(VaultError::DifferentVault { path: other.to_path_buf() });
+        }
+        let before = self.doc.clone();
+        self.doc = merge(&self.doc, &theirs);
+        self.doc.rename_clashes(&Change { now: Utc::now(), actor: MERGE_ACTOR });
+        let summary = MergeSummary::between(&before, &self.doc);
+        if let Err(e) = self.save() {
+            self.doc = before;
+            return Err(e);
+        }
+        Ok(summary)
+    }
+
+    /// Merges in every conflict copy a sync tool left next to the vault and deletes each copy
+    /// once its content is saved. A copy that cannot be merged (another vault, another key) is
+    /// left in place, with the reason.
+    pub fn merge_conflict_copies(&mut self) -> Vec<(PathBuf, Result<MergeSummary>)> {
+        crate::copies::conflict_copies(&self.path)
+            .into_iter()
+            .map(|copy| {
+                let result = self.merge_file(&copy).and_then(|summary| {
+                    std::fs::remove_file(&copy).map_err(|e| VaultError::io(&copy, e))?;
+                    Ok(summary)
+                });
+                (copy, result)
+            })
+            .collect()
     }
 
     /// Opens and decrypts the vault at `path`.

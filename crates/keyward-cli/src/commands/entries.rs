@@ -19,6 +19,13 @@ pub fn add(ctx: &Context, name: &str, fields: FieldArgs) -> Result<(), VaultErro
 
 pub fn list(ctx: &Context, json: bool) -> Result<(), VaultError> {
     let vault = ctx.open()?;
+    let copies = keyward_core::copies::conflict_copies(vault.path());
+    if !copies.is_empty() {
+        eprintln!(
+            "note: {} conflict copy(ies) of this vault from a sync tool are beside it; `keyward merge` merges them in.",
+            copies.len()
+        );
+    }
     let summaries: Vec<EntrySummary> = vault.document().entries.iter().map(EntrySummary::from).collect();
     if json {
         output::json(&summaries);

@@ -2,6 +2,7 @@
 
 pub mod copy;
 pub mod entries;
+pub mod merge;
 pub mod run;
 pub mod team;
 pub mod test;
