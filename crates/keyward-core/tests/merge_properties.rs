@@ -18,7 +18,13 @@ enum Op {
     Tag { target: usize, tag: u8 },
     Rename { target: usize, name: usize },
     Remove { target: usize },
+    AddMember { who: usize },
+    RemoveMember { who: usize },
 }
+
+/// Three people's public keys, the same in every case.
+static MEMBER_KEYS: std::sync::LazyLock<Vec<String>> =
+    std::sync::LazyLock::new(|| (0..3).map(|_| age::x25519::Identity::generate().to_public().to_string()).collect());
 
 fn op() -> impl Strategy<Value = (Op, i64, usize)> {
     let op = prop_oneof![
@@ -27,6 +33,8 @@ fn op() -> impl Strategy<Value = (Op, i64, usize)> {
         (any::<usize>(), 0u8..4).prop_map(|(target, tag)| Op::Tag { target, tag }),
         (any::<usize>(), 0..NAMES.len()).prop_map(|(target, name)| Op::Rename { target, name }),
         any::<usize>().prop_map(|target| Op::Remove { target }),
+        (0..ACTORS.len()).prop_map(|who| Op::AddMember { who }),
+        (0..ACTORS.len()).prop_map(|who| Op::RemoveMember { who }),
     ];
     // Times from a small range, so that equal timestamps (ties) happen often.
     (op, 0i64..30, 0..ACTORS.len())
@@ -68,6 +76,8 @@ fn apply(doc: &mut Document, ops: &[(Op, i64, usize)], time_offset: i64) {
                 Some(n) => doc.remove(&n, &change).map(|_| ()),
                 None => Ok(()),
             },
+            Op::AddMember { who } => doc.add_member(ACTORS[*who], &MEMBER_KEYS[*who], &change).map(|_| ()),
+            Op::RemoveMember { who } => doc.remove_member(ACTORS[*who], &change).map(|_| ()),
         };
     }
 }
@@ -139,6 +149,24 @@ proptest! {
         prop_assert_eq!(names.len(), m.entries.len(), "names are unique after renaming clashes");
         for (_, new) in renamed {
             prop_assert!(m.get(&new).is_ok());
+        }
+    }
+
+    #[test]
+    fn the_latest_membership_change_of_either_side_wins((a, b, _) in copies()) {
+        let m = merge(&a, &b);
+        for key in MEMBER_KEYS.iter() {
+            let records: Vec<_> = a.members.iter().chain(&b.members).filter(|x| &x.public_key == key).collect();
+            let Some(latest) = records.iter().map(|x| x.changed_at()).max() else {
+                prop_assert!(!m.members.iter().any(|x| &x.public_key == key));
+                continue;
+            };
+            let merged = m.members.iter().find(|x| &x.public_key == key).unwrap();
+            prop_assert_eq!(merged.changed_at(), latest);
+            // Removed on one side after every addition on the other: stays removed.
+            if records.iter().filter(|x| x.changed_at() == latest).all(|x| !x.is_active()) {
+                prop_assert!(!merged.is_active());
+            }
         }
     }
 
