@@ -30,6 +30,12 @@ fn main() {
         "import_file",
         "export_env",
         "browse_file",
+        "team_status",
+        "make_team",
+        "add_member",
+        "remove_member",
+        "copy_public_key",
+        "merge_conflict_copies",
         "get_settings",
         "set_settings",
     ]);

@@ -6,6 +6,7 @@ use fake_providers::FakeProviders;
 use keyward_e2e::require_tool;
 use keyward_e2e::webdriver::*;
 use keyward_e2e::x11::Xvfb;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 const PASSPHRASE: &str = "correct horse battery staple";
@@ -341,5 +342,81 @@ async fn other_vaults_import_export_filters_and_provider_pages() {
     assert_eq!(theme.as_str(), Some("dark"));
     screenshot(&c, "8-dark").await;
 
+    c.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn team_panel_shares_the_vault_adds_and_removes_a_member_and_merges_a_conflict_copy() {
+    use keyward_e2e::TestVault;
+    require_tool("age-keygen");
+    require_tool("age");
+    let x = Xvfb::start();
+    let v = TestVault::new();
+    v.ok(&["add", "shared", "--provider", "groq"], Some("gsk_SharedKey0123456789"));
+    let home = v.dir.path();
+    let bob = home.join("bob.txt");
+    assert!(Command::new("age-keygen").arg("-o").arg(&bob).output().unwrap().status.success());
+    let bob_public =
+        String::from_utf8(Command::new("age-keygen").arg("-y").arg(&bob).output().unwrap().stdout).unwrap();
+    let bob_opens =
+        || Command::new("age").arg("-d").arg("-i").arg(&bob).arg(&v.path).output().unwrap().status.success();
+
+    let driver = Driver::start(&x.display, home, &v.path);
+    let c = connect(&driver).await;
+    find(&c, "#passphrase").await.send_keys(PASSPHRASE).await.unwrap();
+    find(&c, "#submit").await.click().await.unwrap();
+    find(&c, "li[data-name='shared']").await;
+
+    // Make it a team vault: my identity is created under the vault's passphrase.
+    find(&c, "#team").await.click().await.unwrap();
+    wait_for_text(&c, "Share this vault with a team").await;
+    find(&c, "#my-name").await.send_keys("ana").await.unwrap();
+    find(&c, "#team-passphrase").await.send_keys(PASSPHRASE).await.unwrap();
+    find(&c, "#make-team").await.click().await.unwrap();
+    wait_for_text(&c, "This is now a team vault").await;
+    let my_key = find(&c, "#my-public-key").await.text().await.unwrap();
+    assert!(my_key.starts_with("age1"), "{my_key}");
+    find(&c, "span[aria-label='QR code of your public key'] svg").await;
+    find(&c, "#copy-public-key").await.click().await.unwrap();
+    x.wait_for_clipboard(&my_key);
+
+    // Add Bob: what it means is said first; then his identity opens the file with stock age.
+    find(&c, "#member-name").await.send_keys("bob").await.unwrap();
+    find(&c, "#member-key").await.send_keys(bob_public.trim()).await.unwrap();
+    wait_for_text(&c, "bob will be able to read every key in this vault").await;
+    find(&c, "#add-member").await.click().await.unwrap();
+    wait_for_text(&c, "Added bob").await;
+    wait_for_text(&c, "by ana").await;
+    assert!(bob_opens(), "bob's identity does not open the team vault");
+    screenshot(&c, "9-team").await;
+
+    // Remove Bob: the consequences are stated before confirming; the key he could read is listed.
+    find(&c, "button[aria-label='Remove bob']").await.click().await.unwrap();
+    wait_for_text(&c, "may have kept copies").await;
+    find(&c, "button[aria-label='Confirm remove bob']").await.click().await.unwrap();
+    wait_for_text(&c, "Removed bob").await;
+    wait_for_text(&c, "rotate — exposed to bob").await;
+    assert!(!bob_opens(), "bob's identity still opens the vault");
+    find(&c, "#close-team").await.click().await.unwrap();
+
+    // Another device's version left by a sync tool: the app offers to merge it, then deletes it.
+    let copy = home.join("vault (conflicted copy 2026-01-02 101010).age");
+    std::fs::copy(&v.path, &copy).unwrap();
+    let mut other = v.command(&["add", "from-other-device", "--provider", "xai"]);
+    other.env("KEYWARD_VAULT", &copy);
+    let out = keyward_e2e::run_with_stdin(other, Some("xai-OtherDevice0123456789"));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    wait_for_text(&c, "conflict copy of this vault").await;
+    find(&c, "#merge-copies").await.click().await.unwrap();
+    wait_for_text(&c, "Merged 1 conflict copy (1 added, 0 changed, 0 deleted)").await;
+    find(&c, "li[data-name='from-other-device']").await;
+    assert!(!copy.exists(), "the merged copy was not deleted");
+
+    // Locked and unlocked again: the team vault opens through my identity, with my passphrase.
+    find(&c, "#lock").await.click().await.unwrap();
+    wait_for_text(&c, "Unlock Keyward").await;
+    find(&c, "#passphrase").await.send_keys(PASSPHRASE).await.unwrap();
+    find(&c, "#submit").await.click().await.unwrap();
+    find(&c, "li[data-name='from-other-device']").await;
     c.close().await.unwrap();
 }

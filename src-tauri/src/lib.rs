@@ -43,6 +43,12 @@ pub fn run() {
             commands::transfer::import_file,
             commands::transfer::export_env,
             commands::transfer::browse_file,
+            commands::team::team_status,
+            commands::team::make_team,
+            commands::team::add_member,
+            commands::team::remove_member,
+            commands::team::copy_public_key,
+            commands::team::merge_conflict_copies,
             commands::settings::get_settings,
             commands::settings::set_settings,
         ])

@@ -115,8 +115,43 @@ export interface ImportResult {
   skipped: SkippedLine[];
 }
 
+export interface Refreshed {
+  merged: boolean;
+  conflict_copies: string[];
+}
+
+export interface MemberView {
+  name: string;
+  public_key: string;
+  added_at: string;
+  added_by: string;
+  removed_at: string | null;
+  removed_by: string | null;
+  is_me: boolean;
+}
+
+export interface TeamView {
+  is_team: boolean;
+  my_public_key: string | null;
+  my_qr_svg: string | null;
+  members: MemberView[];
+  to_rotate: { name: string; former_members: string[] }[];
+}
+
+export interface CopyMerged {
+  file: string;
+  result: string;
+  merged: boolean;
+}
+
 export const api = {
-  refresh: () => invoke<boolean>("refresh_vault"),
+  refresh: () => invoke<Refreshed>("refresh_vault"),
+  teamStatus: () => invoke<TeamView>("team_status"),
+  makeTeam: (name: string, passphrase: string) => invoke<TeamView>("make_team", { name, passphrase }),
+  addMember: (name: string, publicKey: string) => invoke<TeamView>("add_member", { name, publicKey }),
+  removeMember: (name: string) => invoke<string[]>("remove_member", { name }),
+  copyPublicKey: () => invoke<void>("copy_public_key"),
+  mergeConflictCopies: () => invoke<CopyMerged[]>("merge_conflict_copies"),
   reveal: (id: string) => invoke<string>("reveal_entry", { id }),
   remove: (id: string) => invoke<string>("delete_entry", { id }),
   undoDelete: () => invoke<string>("undo_delete"),

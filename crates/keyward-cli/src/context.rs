@@ -51,12 +51,16 @@ impl Context {
     /// identity (a team vault; its public key is returned too).
     pub fn unlock_for(&self, bytes: &[u8]) -> Result<(Unlock, Option<String>), VaultError> {
         let team = keyward_core::crypto::looks_like_age(bytes) && !keyward_core::crypto::is_passphrase_encrypted(bytes);
-        if !team {
-            let passphrase = input::passphrase(self.passphrase_file.as_deref())?;
-            return Ok((Unlock::Passphrase(passphrase), None));
+        if team && let Some(file) = &self.identity_file {
+            let me = identity::from_plain_file(file)?;
+            return Ok((me.unlock, Some(me.public_key)));
         }
-        let me = self.identity()?;
-        Ok((me.unlock, Some(me.public_key)))
+        let path = identity_path()?;
+        if team && !path.exists() {
+            return Err(VaultError::NoIdentity { path });
+        }
+        let passphrase = input::passphrase(self.passphrase_file.as_deref())?;
+        identity::unlock_with_passphrase(bytes, passphrase, &path)
     }
 
     /// In a team vault, my changes are recorded under my member name.

@@ -76,6 +76,21 @@ pub fn open(path: &Path, passphrase: SecretString) -> Result<Identity> {
     from_identity_text(text).map_err(|_| damaged(path))
 }
 
+/// What opens a vault file with these bytes, given the person's passphrase: the passphrase
+/// itself for a personal vault; for a team vault, their identity at `identity_path`, which
+/// the passphrase unlocks (its public key is returned too).
+pub fn unlock_with_passphrase(
+    bytes: &[u8],
+    passphrase: SecretString,
+    identity_path: &Path,
+) -> Result<(Unlock, Option<String>)> {
+    if !crypto::looks_like_age(bytes) || crypto::is_passphrase_encrypted(bytes) {
+        return Ok((Unlock::Passphrase(passphrase), None));
+    }
+    let me = open(identity_path, passphrase)?;
+    Ok((me.unlock, Some(me.public_key)))
+}
+
 /// Reads a plain (unencrypted) identity file: an age identity file as `age-keygen` writes it,
 /// or an unencrypted OpenSSH private key (`KEYWARD_IDENTITY_FILE`, for CI and age users).
 pub fn from_plain_file(path: &Path) -> Result<Identity> {

@@ -3,6 +3,7 @@
 
 pub mod entries;
 pub mod settings;
+pub mod team;
 pub mod transfer;
 pub mod vault;
 

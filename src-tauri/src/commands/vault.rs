@@ -95,7 +95,15 @@ pub fn create_vault(app: AppHandle, state: State<'_, AppState>, passphrase: Stri
 #[tauri::command(async)]
 pub fn unlock(app: AppHandle, state: State<'_, AppState>, passphrase: String) -> Result<()> {
     let path = state.path.lock().unwrap().clone();
-    let vault = Vault::open(&path, Unlock::Passphrase(SecretString::from(passphrase))).map_err(sentence)?;
+    // A team vault opens with my identity, which the same passphrase unlocks.
+    let bytes = keyward_core::atomic_file::read(&path).map_err(|e| match e {
+        VaultError::NotFound { path } => sentence(VaultError::NoVault { path }),
+        e => sentence(e),
+    })?;
+    let identity = super::team::identity_path();
+    let (unlock, _) = keyward_core::identity::unlock_with_passphrase(&bytes, SecretString::from(passphrase), &identity)
+        .map_err(sentence)?;
+    let vault = Vault::open(&path, unlock).map_err(sentence)?;
     opened(&app, &state, vault);
     Ok(())
 }
@@ -129,14 +137,25 @@ fn set_title(app: &AppHandle, title: &str) {
     }
 }
 
-/// Merges in changes another program made to the vault file; true when something changed.
+#[derive(Serialize)]
+pub struct Refreshed {
+    /// Another program changed the file and its changes were merged in.
+    pub merged: bool,
+    /// Sync tools' conflict copies beside the vault (file names).
+    pub conflict_copies: Vec<String>,
+}
+
+/// Merges in changes another program made to the vault file, and looks for conflict copies.
 #[tauri::command(async)]
-pub fn refresh_vault(state: State<'_, AppState>) -> Result<bool> {
+pub fn refresh_vault(state: State<'_, AppState>) -> Result<Refreshed> {
     let mut guard = state.vault.lock().unwrap();
-    match guard.as_mut() {
-        Some(vault) => vault.refresh().map_err(sentence),
-        None => Ok(false),
-    }
+    let Some(vault) = guard.as_mut() else { return Ok(Refreshed { merged: false, conflict_copies: Vec::new() }) };
+    let merged = vault.refresh().map_err(sentence)?;
+    let conflict_copies = keyward_core::copies::conflict_copies(vault.path())
+        .iter()
+        .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .collect();
+    Ok(Refreshed { merged, conflict_copies })
 }
 
 /// Changes the master passphrase (the current one is asked again, as a check that it is the

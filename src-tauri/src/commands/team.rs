@@ -1,0 +1,192 @@
+//! The Team panel: my public key, the vault's members, adding and removing them, the keys to
+//! rotate, and merging sync tools' conflict copies.
+
+use super::{LOCKED, Result, sentence, whoami, with_document};
+use crate::AppState;
+use keyward_core::identity;
+use keyward_core::{Change, SecretString};
+use serde::Serialize;
+use std::path::PathBuf;
+use tauri::{AppHandle, State};
+use tauri_plugin_clipboard_manager::ClipboardExt;
+
+/// Where my identity is kept (the same file the command line uses).
+pub fn identity_path() -> PathBuf {
+    dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("keyward").join("identity.age")
+}
+
+#[derive(Serialize)]
+pub struct MemberView {
+    pub name: String,
+    pub public_key: String,
+    pub added_at: String,
+    pub added_by: String,
+    pub removed_at: Option<String>,
+    pub removed_by: Option<String>,
+    pub is_me: bool,
+}
+
+#[derive(Serialize)]
+pub struct RotateView {
+    pub name: String,
+    pub former_members: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct TeamView {
+    pub is_team: bool,
+    /// My public key, when I have an identity on this device.
+    pub my_public_key: Option<String>,
+    /// The QR code of my public key, as SVG.
+    pub my_qr_svg: Option<String>,
+    pub members: Vec<MemberView>,
+    pub to_rotate: Vec<RotateView>,
+}
+
+fn my_public_key() -> Option<String> {
+    identity::public_key(&identity_path()).ok()
+}
+
+fn qr_svg(text: &str) -> Option<String> {
+    let code = qrcode::QrCode::new(text.as_bytes()).ok()?;
+    Some(code.render::<qrcode::render::svg::Color>().min_dimensions(160, 160).quiet_zone(true).build())
+}
+
+#[tauri::command(async)]
+pub fn team_status(state: State<'_, AppState>) -> Result<TeamView> {
+    let mine = my_public_key();
+    with_document(&state, |doc| {
+        let time = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339();
+        let my_id = mine.as_deref().map(keyward_core::members::key_id);
+        Ok(TeamView {
+            is_team: doc.is_team(),
+            my_qr_svg: mine.as_deref().and_then(qr_svg),
+            my_public_key: mine.clone(),
+            members: doc
+                .members
+                .iter()
+                .map(|m| MemberView {
+                    name: m.name.clone(),
+                    public_key: m.public_key.clone(),
+                    added_at: time(m.added_at),
+                    added_by: m.added_by.clone(),
+                    removed_at: m.removed_at.map(time),
+                    removed_by: m.removed_by.clone(),
+                    is_me: my_id.as_deref() == Some(m.key_id().as_str()) && m.is_active(),
+                })
+                .collect(),
+            to_rotate: doc
+                .exposed()
+                .into_iter()
+                .map(|x| RotateView {
+                    name: x.entry.name.clone(),
+                    former_members: x.former_members.iter().map(|s| s.to_string()).collect(),
+                })
+                .collect(),
+        })
+    })
+}
+
+/// My name in this vault's team, else the user name.
+fn actor(state: &State<'_, AppState>) -> String {
+    let mine = my_public_key();
+    with_document(state, |doc| Ok(mine.and_then(|k| doc.member_with_key(&k).map(|m| m.name.clone()))))
+        .ok()
+        .flatten()
+        .unwrap_or_else(whoami)
+}
+
+/// Makes this personal vault a team vault with me (named `name`) as its first member. My
+/// identity is created on first use, under the passphrase given (asked again here).
+#[tauri::command(async)]
+pub fn make_team(state: State<'_, AppState>, name: String, passphrase: String) -> Result<TeamView> {
+    let passphrase = SecretString::from(passphrase);
+    let path = state.path.lock().unwrap().clone();
+    // The passphrase must be this vault's (proves it is the owner at the keyboard).
+    keyward_core::Vault::open(&path, keyward_core::Unlock::Passphrase(passphrase.clone())).map_err(sentence)?;
+    let id_path = identity_path();
+    let me = if id_path.exists() {
+        identity::open(&id_path, passphrase).map_err(sentence)?
+    } else {
+        identity::create(&id_path, &passphrase, keyward_core::document::DEFAULT_WORK_FACTOR).map_err(sentence)?
+    };
+    {
+        let mut guard = state.vault.lock().unwrap();
+        let vault = guard.as_mut().ok_or(LOCKED)?;
+        vault.make_team(name.trim(), me).map_err(sentence)?;
+    }
+    team_status(state)
+}
+
+#[tauri::command(async)]
+pub fn add_member(state: State<'_, AppState>, name: String, public_key: String) -> Result<TeamView> {
+    let actor = actor(&state);
+    {
+        let mut guard = state.vault.lock().unwrap();
+        let vault = guard.as_mut().ok_or(LOCKED)?;
+        if !vault.document().is_team() {
+            return Err("Make this a team vault first.".into());
+        }
+        let before = vault.document().clone();
+        let change = Change { now: chrono::Utc::now(), actor: &actor };
+        let result = vault
+            .document_mut()
+            .add_member(&name, &public_key, &change)
+            .map(|_| ())
+            .and_then(|()| vault.save().map(|_| ()));
+        if let Err(e) = result {
+            *vault.document_mut() = before;
+            return Err(sentence(e));
+        }
+    }
+    team_status(state)
+}
+
+/// Removes a member; returns the keys they could read (to rotate).
+#[tauri::command(async)]
+pub fn remove_member(state: State<'_, AppState>, name: String) -> Result<Vec<String>> {
+    let actor = actor(&state);
+    let mut guard = state.vault.lock().unwrap();
+    let vault = guard.as_mut().ok_or(LOCKED)?;
+    let before = vault.document().clone();
+    let change = Change { now: chrono::Utc::now(), actor: &actor };
+    let result = vault.document_mut().remove_member(&name, &change).and_then(|keys| vault.save().map(|_| keys));
+    if result.is_err() {
+        *vault.document_mut() = before;
+    }
+    result.map_err(sentence)
+}
+
+/// Puts my public key on the clipboard (it is not a secret).
+#[tauri::command(async)]
+pub fn copy_public_key(app: AppHandle) -> Result<()> {
+    let key = my_public_key().ok_or("You have no identity on this device yet.")?;
+    app.clipboard().write_text(key).map_err(|_| "The clipboard is not available.".to_string())
+}
+
+#[derive(Serialize)]
+pub struct CopyMerged {
+    pub file: String,
+    /// "2 added, 1 changed, 0 deleted", or why it was left in place.
+    pub result: String,
+    pub merged: bool,
+}
+
+/// Merges every conflict copy beside the vault and deletes the ones merged.
+#[tauri::command(async)]
+pub fn merge_conflict_copies(state: State<'_, AppState>) -> Result<Vec<CopyMerged>> {
+    let mut guard = state.vault.lock().unwrap();
+    let vault = guard.as_mut().ok_or(LOCKED)?;
+    Ok(vault
+        .merge_conflict_copies()
+        .into_iter()
+        .map(|(file, result)| CopyMerged {
+            file: file.display().to_string(),
+            merged: result.is_ok(),
+            result: match result {
+                Ok(summary) => summary.counts(),
+                Err(e) => e.to_string(),
+            },
+        })
+        .collect())
+}
