@@ -127,6 +127,17 @@ fn a_personal_vault_becomes_a_team_vault_opened_with_a_passphrase_protected_iden
     // A wrong passphrase for the identity is said plainly.
     let wrong = v.command(&["list"]).env("KEYWARD_PASSPHRASE", "not it").output().unwrap();
     assert!(String::from_utf8_lossy(&wrong.stderr).contains("passphrase is wrong"), "{wrong:?}");
+
+    // And back to a personal vault, once the others are removed.
+    assert!(v.fails(&["make-personal"], None).contains("Remove the other 1 member(s) first"));
+    v.ok(&["member", "rm", "bob"], None);
+    let back =
+        v.command(&["make-personal"]).env("KEYWARD_NEW_PASSPHRASE", "a new personal passphrase").output().unwrap();
+    assert!(back.status.success(), "{}", String::from_utf8_lossy(&back.stderr));
+    let list = v.command(&["list"]).env("KEYWARD_PASSPHRASE", "a new personal passphrase").output().unwrap();
+    let listed = String::from_utf8_lossy(&list.stdout);
+    assert!(listed.contains("first") && listed.contains("second"), "{listed}");
+    assert!(listed.contains("Rotate (exposed to a former member): first, second"), "{listed}");
 }
 
 fn git(repo: &Path, args: &[&str]) -> String {

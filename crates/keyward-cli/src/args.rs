@@ -53,6 +53,12 @@ pub enum Command {
     Merge { other: Option<PathBuf> },
     /// Git merge driver: merges two branches' edits of a vault file into OURS (see the README)
     MergeDriver { base: PathBuf, ours: PathBuf, theirs: PathBuf },
+    /// Make a team vault whose only member is you a personal vault again, under a new passphrase
+    /// (from the terminal, KEYWARD_NEW_PASSPHRASE or --new-passphrase-file); every key is kept
+    MakePersonal {
+        #[arg(long, value_name = "FILE")]
+        new_passphrase_file: Option<PathBuf>,
+    },
     /// A team vault's members: add, remove (prints the keys to rotate), list
     Member {
         #[command(subcommand)]

@@ -58,6 +58,10 @@ pub fn key_id(public_key: &str) -> String {
     public_key.split_whitespace().take(2).collect::<Vec<_>>().join(" ")
 }
 
+/// Recorded as who "removed" the last member when a team vault was made personal again: that
+/// member keeps the vault, so the keys are not exposed to a former member.
+pub const MADE_PERSONAL: &str = "keyward (made personal)";
+
 /// A key a former member could read, and who.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Exposed<'a> {
@@ -152,7 +156,8 @@ impl Document {
     /// Keys whose current value a former member could read (it was set before they were
     /// removed): they should be rotated. Replacing a key's value clears this.
     pub fn exposed(&self) -> Vec<Exposed<'_>> {
-        let former: Vec<&Member> = self.members.iter().filter(|m| !m.is_active()).collect();
+        let former: Vec<&Member> =
+            self.members.iter().filter(|m| !m.is_active() && m.removed_by.as_deref() != Some(MADE_PERSONAL)).collect();
         if former.is_empty() {
             return Vec::new();
         }
@@ -168,6 +173,27 @@ impl Document {
                 (!former_members.is_empty()).then_some(Exposed { entry, former_members })
             })
             .collect()
+    }
+}
+
+impl Document {
+    /// Makes a team vault with one member left personal again: that member's record is kept,
+    /// marked as [`MADE_PERSONAL`] (so that merging an older copy does not bring the team back).
+    pub fn make_personal(&mut self, change: &Change) -> Result<()> {
+        let active: Vec<usize> = (0..self.members.len()).filter(|&i| self.members[i].is_active()).collect();
+        match active[..] {
+            [] => Err(VaultError::Invalid("This is already a personal vault.".into())),
+            [only] => {
+                let member = &mut self.members[only];
+                member.removed_at = Some(change.now.max(member.added_at + chrono::Duration::nanoseconds(1)));
+                member.removed_by = Some(MADE_PERSONAL.to_string());
+                Ok(())
+            }
+            _ => Err(VaultError::Invalid(format!(
+                "Remove the other {} member(s) first (they may have kept copies of the keys).",
+                active.len() - 1
+            ))),
+        }
     }
 }
 

@@ -124,6 +124,18 @@ impl Vault {
             .collect()
     }
 
+    /// Makes a team vault whose only member is left a personal vault again, protected by
+    /// `passphrase` (every entry is kept; the backups, which the identity opens, are deleted).
+    pub fn make_personal(&mut self, passphrase: SecretString) -> Result<SaveReport> {
+        let before = self.doc.clone();
+        self.doc.make_personal(&Change { now: Utc::now(), actor: MERGE_ACTOR })?;
+        let result = self.save_with(Some(Unlock::Passphrase(passphrase)));
+        if result.is_err() {
+            self.doc = before;
+        }
+        result
+    }
+
     /// Opens and decrypts the vault at `path`.
     pub fn open(path: &Path, unlock: Unlock) -> Result<Vault> {
         let path = &resolve(path)?;

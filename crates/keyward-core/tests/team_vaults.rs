@@ -74,9 +74,23 @@ fn a_personal_vault_becomes_a_team_vault_with_every_entry() {
     drop(vault);
     let err = Vault::open(&path, Unlock::Passphrase(pass())).unwrap_err();
     assert!(err.to_string().contains("open it with your identity"), "{err}");
-    let opened = Vault::open(&path, unlock(&my_key)).unwrap();
+    let mut opened = Vault::open(&path, unlock(&my_key)).unwrap();
     let names: Vec<&str> = opened.document().entries.iter().map(|e| e.name.as_str()).collect();
     assert_eq!(names, ["a", "b", "c", "d"]);
+
+    // And back: a personal vault again, under a new passphrase, with every entry and nothing to rotate.
+    let (bob, _) = person();
+    opened.document_mut().add_member("bob", &bob.public_key, &change("me")).unwrap();
+    let err = opened.make_personal(pass()).unwrap_err();
+    assert_eq!(err.to_string(), "Remove the other 1 member(s) first (they may have kept copies of the keys).");
+    opened.document_mut().remove_member("bob", &change("me")).unwrap();
+    opened.make_personal(SecretString::from("new passphrase".to_string())).unwrap();
+    drop(opened);
+    let personal = Vault::open(&path, Unlock::Passphrase(SecretString::from("new passphrase".to_string()))).unwrap();
+    assert_eq!(personal.document().entries.len(), 4);
+    assert!(!personal.document().is_team());
+    let exposed: Vec<_> = personal.document().exposed().iter().map(|x| x.former_members.clone()).collect();
+    assert!(exposed.iter().all(|who| who == &vec!["bob"]), "{exposed:?}");
     for n in 1..=keyward_core::atomic_file::BACKUPS {
         let backup = keyward_core::atomic_file::backup_path(&path, n);
         if let Ok(bytes) = std::fs::read(&backup) {

@@ -26,10 +26,11 @@ pub fn change_and_save<T>(
     state: &State<'_, AppState>,
     f: impl FnOnce(&mut Document, &Change) -> std::result::Result<T, VaultError>,
 ) -> Result<T> {
+    // My member name in a team vault (taken before the vault is locked for the change).
+    let actor = team::actor(state);
     let mut guard = state.vault.lock().unwrap();
     let vault = guard.as_mut().ok_or(LOCKED)?;
     let before = vault.document().clone();
-    let actor = whoami();
     let change = Change { now: chrono::Utc::now(), actor: &actor };
     let result = f(vault.document_mut(), &change).and_then(|value| vault.save().map(|_| value));
     if result.is_err() {

@@ -88,7 +88,7 @@ pub fn team_status(state: State<'_, AppState>) -> Result<TeamView> {
 }
 
 /// My name in this vault's team, else the user name.
-fn actor(state: &State<'_, AppState>) -> String {
+pub fn actor(state: &State<'_, AppState>) -> String {
     let mine = my_public_key();
     with_document(state, |doc| Ok(mine.and_then(|k| doc.member_with_key(&k).map(|m| m.name.clone()))))
         .ok()
