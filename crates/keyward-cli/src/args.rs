@@ -43,6 +43,11 @@ pub enum Command {
         #[arg(long = "name", value_name = "NAME", requires = "team")]
         member_name: Option<String>,
     },
+    /// Remember the passphrase of this vault on this device, in the OS keyring (never in a file):
+    /// later commands here need no passphrase
+    Remember,
+    /// Forget the passphrase remembered on this device for this vault
+    Forget,
     /// Show my public key, to give to a team (creates my identity on first use)
     Identity {
         #[arg(long)]

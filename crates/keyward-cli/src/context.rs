@@ -4,6 +4,7 @@
 use crate::args::Cli;
 use crate::input;
 use keyward_core::identity::{self, Identity};
+use keyward_core::remember;
 use keyward_core::{Change, Unlock, Vault, VaultError};
 use std::cell::OnceCell;
 use std::path::PathBuf;
@@ -41,26 +42,54 @@ impl Context {
             return Err(VaultError::NoVault { path: self.vault_path.clone() });
         }
         let bytes = keyward_core::atomic_file::read(&self.vault_path)?;
-        let (unlock, my_key) = self.unlock_for(&bytes)?;
-        let vault = Vault::open(&self.vault_path, unlock)?;
+        let (unlock, my_key, remembered) = self.unlock_for(&bytes)?;
+        let vault = match Vault::open(&self.vault_path, unlock) {
+            // The passphrase was changed elsewhere: forget the old one and ask.
+            Err(VaultError::WrongPassphrase) if remembered => {
+                let _ = remember::forget(&data_dir()?, &self.vault_path);
+                eprintln!(
+                    "keyward: the passphrase remembered on this device no longer opens this vault; it was forgotten."
+                );
+                let passphrase = input::passphrase(self.passphrase_file.as_deref())?;
+                let unlock = identity::unlock_with_passphrase(&bytes, passphrase, &identity_path()?)?.0;
+                Vault::open(&self.vault_path, unlock)?
+            }
+            result => result?,
+        };
         self.note_member(vault.document(), my_key.as_deref());
         Ok(vault)
     }
 
     /// What opens a vault file with these bytes: the passphrase (a personal vault), or my
-    /// identity (a team vault; its public key is returned too).
-    pub fn unlock_for(&self, bytes: &[u8]) -> Result<(Unlock, Option<String>), VaultError> {
+    /// identity (a team vault; its public key is returned too). The passphrase comes from
+    /// --passphrase-file or KEYWARD_PASSPHRASE, else the OS keyring when this vault is
+    /// remembered on this device (then `true`), else the terminal.
+    pub fn unlock_for(&self, bytes: &[u8]) -> Result<(Unlock, Option<String>, bool), VaultError> {
         let team = keyward_core::crypto::looks_like_age(bytes) && !keyward_core::crypto::is_passphrase_encrypted(bytes);
         if team && let Some(file) = &self.identity_file {
             let me = identity::from_plain_file(file)?;
-            return Ok((me.unlock, Some(me.public_key)));
+            return Ok((me.unlock, Some(me.public_key), false));
         }
         let path = identity_path()?;
         if team && !path.exists() {
             return Err(VaultError::NoIdentity { path });
         }
-        let passphrase = input::passphrase(self.passphrase_file.as_deref())?;
-        identity::unlock_with_passphrase(bytes, passphrase, &path)
+        let (passphrase, remembered) = self.passphrase()?;
+        let (unlock, key) = identity::unlock_with_passphrase(bytes, passphrase, &path)?;
+        Ok((unlock, key, remembered))
+    }
+
+    /// The passphrase: explicit (file, environment), else remembered, else asked.
+    fn passphrase(&self) -> Result<(keyward_core::SecretString, bool), VaultError> {
+        if self.passphrase_file.is_none() && !input::passphrase_in_env() {
+            match remember::recall(&data_dir()?, &self.vault_path) {
+                Ok(Some(p)) => return Ok((p, true)),
+                Ok(None) => {}
+                // Said in one sentence; the passphrase is asked instead.
+                Err(e) => eprintln!("keyward: {e}"),
+            }
+        }
+        input::passphrase(self.passphrase_file.as_deref()).map(|p| (p, false))
     }
 
     /// In a team vault, my changes are recorded under my member name.
@@ -102,7 +131,7 @@ impl Context {
     }
 }
 
-fn data_dir() -> Result<PathBuf, VaultError> {
+pub fn data_dir() -> Result<PathBuf, VaultError> {
     let dir = dirs::data_dir()
         .ok_or_else(|| VaultError::Invalid("No data folder is known for this user; pass --vault PATH.".into()))?;
     Ok(dir.join("keyward"))

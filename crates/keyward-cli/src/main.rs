@@ -33,6 +33,8 @@ fn dispatch(cli: Cli) -> Result<u8, keyward_core::VaultError> {
             team::init_team(&ctx, member_name.as_deref(), work_factor)?
         }
         Command::Identity { json } => team::identity(&ctx, json)?,
+        Command::Remember => vault::remember(&ctx)?,
+        Command::Forget => vault::forget(&ctx)?,
         Command::MakePersonal { new_passphrase_file } => team::make_personal(&ctx, new_passphrase_file.as_deref())?,
         Command::Merge { other } => merge::merge(&ctx, other.as_deref())?,
         Command::MergeDriver { base: _, ours, theirs } => merge::merge_driver(&ctx, &ours, &theirs)?,

@@ -14,6 +14,8 @@ pub enum VaultError {
     NoMatchingIdentity,
     #[error("There is no Keyward identity at {path} yet: `keyward identity` creates one.")]
     NoIdentity { path: PathBuf },
+    #[error("The OS keyring cannot be used: {0}. The passphrase is needed.")]
+    Keyring(String),
     #[error("{path} is not a Keyward vault (it is not an age-encrypted file).")]
     NotAgeFile { path: PathBuf },
     #[error("{path} is an age file but not a Keyward vault ({reason}).")]

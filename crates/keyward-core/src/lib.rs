@@ -17,6 +17,7 @@ pub mod lock;
 pub mod members;
 pub mod merge;
 pub mod provider;
+pub mod remember;
 pub mod sample;
 pub mod search;
 pub mod secret;

@@ -53,7 +53,7 @@ pub fn merge(ctx: &Context, other: Option<&Path>) -> Result<(), VaultError> {
 pub fn merge_driver(ctx: &Context, ours: &Path, theirs: &Path) -> Result<(), VaultError> {
     let ours_bytes = atomic_file::read(ours)?;
     let theirs_bytes = atomic_file::read(theirs)?;
-    let (unlock, my_key) = ctx.unlock_for(&ours_bytes)?;
+    let (unlock, my_key, _) = ctx.unlock_for(&ours_bytes)?;
     let ours_doc = vault::decrypt(ours, &ours_bytes, &unlock)?;
     let theirs_doc = vault::decrypt(theirs, &theirs_bytes, &unlock)?;
     if ours_doc.vault_id != theirs_doc.vault_id {

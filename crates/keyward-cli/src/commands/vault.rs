@@ -1,7 +1,9 @@
-//! `init` and `passwd`: creating a vault and changing its passphrase.
+//! `init`, `passwd`, `remember`, `forget`: creating a vault, changing its passphrase, and
+//! remembering it on this device.
 
-use crate::context::Context;
+use crate::context::{self, Context};
 use crate::input;
+use keyward_core::remember;
 use keyward_core::{Vault, VaultError};
 use std::path::Path;
 
@@ -25,8 +27,19 @@ pub fn init(ctx: &Context, work_factor: u8) -> Result<(), VaultError> {
 pub fn passwd(ctx: &Context, new_file: Option<&Path>) -> Result<(), VaultError> {
     let mut vault = ctx.open()?;
     let new = input::new_passphrase(new_file, input::new_passphrase_env(false))?;
-    let report = vault.change_passphrase(new)?;
+    let report = vault.change_passphrase(new.clone())?;
     println!("The passphrase of {} was changed.", ctx.vault_path.display());
+    let data = context::data_dir()?;
+    if remember::is_remembered(&data, &ctx.vault_path) {
+        // The keyring follows: the old passphrase is not kept anywhere.
+        match remember::remember(&data, &ctx.vault_path, &vault.document().vault_id, &new) {
+            Ok(()) => println!("The passphrase remembered on this device was updated."),
+            Err(e) => {
+                let _ = remember::forget(&data, &ctx.vault_path);
+                eprintln!("keyward: {e} The old one was forgotten.");
+            }
+        }
+    }
     if report.backups_removed > 0 {
         println!("Its {} backup(s), which the old passphrase still opened, were deleted.", report.backups_removed);
     }
@@ -45,4 +58,36 @@ pub fn create_private_dir(dir: &Path) -> Result<(), VaultError> {
         builder.mode(0o700);
     }
     builder.create(dir).map_err(|e| VaultError::io(dir, e))
+}
+
+pub fn remember(ctx: &Context) -> Result<(), VaultError> {
+    if !ctx.vault_path.exists() {
+        return Err(VaultError::NoVault { path: ctx.vault_path.clone() });
+    }
+    let bytes = keyward_core::atomic_file::read(&ctx.vault_path)?;
+    if !keyward_core::crypto::is_passphrase_encrypted(&bytes) && ctx.identity_file.is_some() {
+        return Err(VaultError::Invalid(
+            "With KEYWARD_IDENTITY_FILE no passphrase is needed: there is nothing to remember.".into(),
+        ));
+    }
+    // The passphrase is asked (not taken from the keyring) and proven by opening the vault.
+    let passphrase = input::passphrase(ctx.passphrase_file.as_deref())?;
+    let identity = context::identity_path()?;
+    let (unlock, _) = keyward_core::identity::unlock_with_passphrase(&bytes, passphrase.clone(), &identity)?;
+    let vault = keyward_core::Vault::open(&ctx.vault_path, unlock)?;
+    remember::remember(&context::data_dir()?, &ctx.vault_path, &vault.document().vault_id, &passphrase)?;
+    println!(
+        "The passphrase of {} is remembered on this device, in the OS keyring. `keyward forget` undoes it.",
+        ctx.vault_path.display()
+    );
+    Ok(())
+}
+
+pub fn forget(ctx: &Context) -> Result<(), VaultError> {
+    if remember::forget(&context::data_dir()?, &ctx.vault_path)? {
+        println!("Forgot the passphrase of {} on this device.", ctx.vault_path.display());
+    } else {
+        println!("{} was not remembered on this device.", ctx.vault_path.display());
+    }
+    Ok(())
 }
