@@ -10,6 +10,8 @@ fn main() {
         "browse_vault",
         "create_vault",
         "unlock",
+        "unlock_remembered",
+        "forget_device",
         "lock",
         "refresh_vault",
         "change_passphrase",

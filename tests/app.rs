@@ -420,3 +420,47 @@ async fn team_panel_shares_the_vault_adds_and_removes_a_member_and_merges_a_conf
     find(&c, "li[data-name='from-other-device']").await;
     c.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn remember_on_this_device_unlocks_from_the_os_keyring() {
+    use keyward_e2e::TestVault;
+    use keyward_e2e::secret_service::SecretService;
+    require_tool("secret-tool");
+    let x = Xvfb::start();
+    let v = TestVault::new();
+    v.ok(&["add", "k", "--provider", "groq"], Some("gsk_KeyringApp0123456789"));
+    let keyring = SecretService::start(v.dir.path());
+    let env = [("DBUS_SESSION_BUS_ADDRESS", keyring.address.as_str())];
+
+    // Unlock once with "Remember on this device".
+    let driver = Driver::start_with(&x.display, v.dir.path(), &v.path, &env);
+    let c = connect(&driver).await;
+    find(&c, "#passphrase").await.send_keys(PASSPHRASE).await.unwrap();
+    find(&c, "#remember").await.click().await.unwrap();
+    find(&c, "#submit").await.click().await.unwrap();
+    find(&c, "li[data-name='k']").await;
+    assert_eq!(keyring.items(), Some(1));
+    c.close().await.unwrap();
+    drop(driver);
+
+    // The next start needs no passphrase: the app asks the keyring.
+    let driver = Driver::start_with(&x.display, v.dir.path(), &v.path, &env);
+    let c = connect(&driver).await;
+    find(&c, "li[data-name='k']").await;
+    // Locked, it asks again only when told to (one click, no passphrase).
+    find(&c, "#lock").await.click().await.unwrap();
+    wait_for_text(&c, "Unlock Keyward").await;
+    find(&c, "#unlock-remembered").await.click().await.unwrap();
+    find(&c, "li[data-name='k']").await;
+
+    // Forget it in Settings: the keyring item goes, and the passphrase is needed again.
+    find(&c, "#settings").await.click().await.unwrap();
+    find(&c, "#forget-device").await.click().await.unwrap();
+    wait_for_text(&c, "no longer remembered on this device").await;
+    assert_eq!(keyring.items(), Some(0));
+    find(&c, ".buttons button[type='button']").await.click().await.unwrap(); // Cancel
+    find(&c, "#lock").await.click().await.unwrap();
+    wait_for_text(&c, "Unlock Keyward").await;
+    assert!(c.find(fantoccini::Locator::Css("#unlock-remembered")).await.is_err(), "still offered after forgetting");
+    c.close().await.unwrap();
+}

@@ -23,6 +23,8 @@ pub fn run() {
             commands::vault::browse_vault,
             commands::vault::create_vault,
             commands::vault::unlock,
+            commands::vault::unlock_remembered,
+            commands::vault::forget_device,
             commands::vault::lock,
             commands::vault::refresh_vault,
             commands::vault::change_passphrase,

@@ -14,6 +14,11 @@ pub struct Driver {
 
 impl Driver {
     pub fn start(display: &str, home: &std::path::Path, vault: &std::path::Path) -> Driver {
+        Self::start_with(display, home, vault, &[])
+    }
+
+    /// As [`Driver::start`], with more environment for the app (a D-Bus session, say).
+    pub fn start_with(display: &str, home: &std::path::Path, vault: &std::path::Path, env: &[(&str, &str)]) -> Driver {
         require_tool("tauri-driver");
         require_tool("WebKitWebDriver");
         let (port, native) = (free_port(), free_port());
@@ -27,6 +32,7 @@ impl Driver {
             // Programs the app starts (xdg-open for a provider's page) are looked up here first.
             .env("PATH", format!("{}:{}", home.join("bin").display(), std::env::var("PATH").unwrap_or_default()))
             .env_remove("WAYLAND_DISPLAY")
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

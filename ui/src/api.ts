@@ -7,6 +7,8 @@ export interface VaultStatus {
   unlocked: boolean;
   /** Other vault files opened on this device, most recent first. */
   recent: string[];
+  /** Its passphrase is remembered in the OS keyring on this device. */
+  remembered: boolean;
 }
 
 export interface LastCheck {
@@ -170,7 +172,10 @@ export const api = {
   exportEnv: (path: string) => invoke<number>("export_env", { path }),
   browseFile: (purpose: "import" | "export") => invoke<string | null>("browse_file", { purpose }),
   create: (passphrase: string) => invoke<void>("create_vault", { passphrase }),
-  unlock: (passphrase: string) => invoke<void>("unlock", { passphrase }),
+  /** Resolves to a sentence when the vault opened but could not be remembered. */
+  unlock: (passphrase: string, remember = false) => invoke<string | null>("unlock", { passphrase, remember }),
+  unlockRemembered: () => invoke<void>("unlock_remembered"),
+  forgetDevice: () => invoke<boolean>("forget_device"),
   lock: () => invoke<void>("lock"),
   list: () => invoke<EntrySummary[]>("list_entries"),
   add: (entry: NewEntry) => invoke<EntrySummary>("add_entry", { entry }),

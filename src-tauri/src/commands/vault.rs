@@ -15,6 +15,13 @@ pub struct VaultStatus {
     pub unlocked: bool,
     /// Other vault files opened on this device, most recent first.
     pub recent: Vec<String>,
+    /// Its passphrase is remembered in the OS keyring on this device.
+    pub remembered: bool,
+}
+
+/// Where the app keeps per-device data (the same folder as the command line).
+fn data_dir() -> std::path::PathBuf {
+    dirs::data_dir().unwrap_or_else(|| std::path::PathBuf::from(".")).join("keyward")
 }
 
 #[tauri::command(async)]
@@ -25,6 +32,7 @@ pub fn vault_status(state: State<'_, AppState>) -> VaultStatus {
         exists: path.exists(),
         unlocked: state.vault.lock().unwrap().is_some(),
         recent: recent.iter().filter(|p| **p != path).map(|p| p.display().to_string()).collect(),
+        remembered: keyward_core::remember::is_remembered(&data_dir(), &path),
         path: path.display().to_string(),
     }
 }
@@ -92,20 +100,66 @@ pub fn create_vault(app: AppHandle, state: State<'_, AppState>, passphrase: Stri
     Ok(())
 }
 
+/// Unlocks with the passphrase; with `remember`, also keeps it in the OS keyring of this
+/// device. Returns a sentence when the vault opened but could not be remembered.
 #[tauri::command(async)]
-pub fn unlock(app: AppHandle, state: State<'_, AppState>, passphrase: String) -> Result<()> {
+pub fn unlock(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    passphrase: String,
+    remember: Option<bool>,
+) -> Result<Option<String>> {
+    let passphrase = SecretString::from(passphrase);
     let path = state.path.lock().unwrap().clone();
-    // A team vault opens with my identity, which the same passphrase unlocks.
-    let bytes = keyward_core::atomic_file::read(&path).map_err(|e| match e {
+    let vault = open_with(&path, passphrase.clone())?;
+    let mut warning = None;
+    if remember.unwrap_or(false) {
+        let id = vault.document().vault_id.clone();
+        if let Err(e) = keyward_core::remember::remember(&data_dir(), &path, &id, &passphrase) {
+            warning = Some(sentence(e));
+        }
+    }
+    opened(&app, &state, vault);
+    Ok(warning)
+}
+
+/// Unlocks with the passphrase remembered on this device (the OS keyring is asked each time).
+#[tauri::command(async)]
+pub fn unlock_remembered(app: AppHandle, state: State<'_, AppState>) -> Result<()> {
+    let path = state.path.lock().unwrap().clone();
+    let passphrase = keyward_core::remember::recall(&data_dir(), &path)
+        .map_err(sentence)?
+        .ok_or("The passphrase is not remembered on this device.")?;
+    let vault = open_with(&path, passphrase).map_err(|e| {
+        // Changed elsewhere since it was remembered: forget it, so that it is asked again.
+        if e == sentence(VaultError::WrongPassphrase) {
+            let _ = keyward_core::remember::forget(&data_dir(), &path);
+            "The passphrase remembered on this device no longer opens this vault; it was forgotten.".to_string()
+        } else {
+            e
+        }
+    })?;
+    opened(&app, &state, vault);
+    Ok(())
+}
+
+/// Forgets the passphrase remembered on this device for the current vault.
+#[tauri::command(async)]
+pub fn forget_device(state: State<'_, AppState>) -> Result<bool> {
+    let path = state.path.lock().unwrap().clone();
+    keyward_core::remember::forget(&data_dir(), &path).map_err(sentence)
+}
+
+/// Opens the vault at `path` with the passphrase (a team vault through my identity).
+fn open_with(path: &std::path::Path, passphrase: SecretString) -> Result<Vault> {
+    let bytes = keyward_core::atomic_file::read(path).map_err(|e| match e {
         VaultError::NotFound { path } => sentence(VaultError::NoVault { path }),
         e => sentence(e),
     })?;
     let identity = super::team::identity_path();
-    let (unlock, _) = keyward_core::identity::unlock_with_passphrase(&bytes, SecretString::from(passphrase), &identity)
-        .map_err(sentence)?;
-    let vault = Vault::open(&path, unlock).map_err(sentence)?;
-    opened(&app, &state, vault);
-    Ok(())
+    let (unlock, _) =
+        keyward_core::identity::unlock_with_passphrase(&bytes, passphrase, &identity).map_err(sentence)?;
+    Vault::open(path, unlock).map_err(sentence)
 }
 
 /// Keeps the unlocked vault, remembers its file among the recent ones, and names it in the
@@ -172,5 +226,13 @@ pub fn change_passphrase(state: State<'_, AppState>, current: String, new: Strin
     Vault::open(&path, Unlock::Passphrase(current)).map_err(sentence)?;
     let mut guard = state.vault.lock().unwrap();
     let vault = guard.as_mut().ok_or(LOCKED)?;
-    vault.change_passphrase(new).map(|r| r.backups_removed).map_err(sentence)
+    let removed = vault.change_passphrase(new.clone()).map(|r| r.backups_removed).map_err(sentence)?;
+    // The keyring follows; if it cannot, the old passphrase is forgotten rather than kept.
+    if keyward_core::remember::is_remembered(&data_dir(), &path) {
+        let id = vault.document().vault_id.clone();
+        if keyward_core::remember::remember(&data_dir(), &path, &id, &new).is_err() {
+            let _ = keyward_core::remember::forget(&data_dir(), &path);
+        }
+    }
+    Ok(removed)
 }
