@@ -453,6 +453,27 @@ async fn remember_on_this_device_unlocks_from_the_os_keyring() {
     find(&c, "#unlock-remembered").await.click().await.unwrap();
     find(&c, "li[data-name='k']").await;
 
+    // A clipboard manager that keeps a history (Parcellite, for real) is warned about once.
+    require_tool("parcellite");
+    let mut manager = Command::new("parcellite")
+        .arg("-n")
+        .env("DISPLAY", &x.display)
+        .env("HOME", v.dir.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    find(&c, "button[aria-label='Copy k']").await.click().await.unwrap();
+    wait_for_text(&c, "Parcellite keeps a history of what you copy").await;
+    find(&c, "p[role='alert'] button:last-child").await.click().await.unwrap();
+    wait_gone(&c, "p[role='alert']").await;
+    find(&c, "button[aria-label='Copy k']").await.click().await.unwrap();
+    wait_for_text(&c, "The clipboard is cleared in").await;
+    assert!(!html(&c).await.contains("keeps a history"), "warned twice");
+    let _ = manager.kill();
+    let _ = manager.wait();
+
     // Forget it in Settings: the keyring item goes, and the passphrase is needed again.
     find(&c, "#settings").await.click().await.unwrap();
     find(&c, "#forget-device").await.click().await.unwrap();

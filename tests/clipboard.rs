@@ -60,3 +60,34 @@ fn copy_leaves_what_the_user_copied_since() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("left it as it is"));
     assert_eq!(x.clipboard().as_deref(), Some("my own text"));
 }
+
+/// A clipboard manager that keeps a history (Parcellite, run for real): `keyward copy` warns
+/// once, in plain words, and not again on the next copy.
+#[test]
+fn a_history_keeping_clipboard_manager_is_warned_about_once() {
+    require_tool("parcellite");
+    let x = Xvfb::start();
+    let v = TestVault::new();
+    v.ok(&["add", "k"], Some(KEY));
+    let mut manager = std::process::Command::new("parcellite")
+        .arg("-n") // no tray icon: there is no panel under Xvfb
+        .env("DISPLAY", &x.display)
+        .env("HOME", v.dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let copy = || {
+        let out = v.command(&["copy", "k", "--clear-after", "1"]).env("DISPLAY", &x.display).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let first = copy();
+    let second = copy();
+    let _ = manager.kill();
+    let _ = manager.wait();
+    assert!(first.contains("Parcellite keeps a history of what you copy"), "{first}");
+    assert!(first.contains("--clear-after"), "{first}");
+    assert!(!second.contains("keeps a history"), "warned twice: {second}");
+}

@@ -21,6 +21,8 @@ pub struct Settings {
     pub theme: String,
     /// Vault files opened on this device, most recent first.
     pub recent_vaults: Vec<PathBuf>,
+    /// Clipboard managers already warned about (they keep a history of copied text).
+    pub clipboard_warned: Vec<String>,
 }
 
 impl Default for Settings {
@@ -32,6 +34,7 @@ impl Default for Settings {
             proxy: String::new(),
             theme: "system".into(),
             recent_vaults: Vec::new(),
+            clipboard_warned: Vec::new(),
         }
     }
 }

@@ -40,13 +40,22 @@ impl SecretService {
             .expect("start gnome-keyring-daemon");
         keyring.stdin.take().expect("stdin").write_all(b"keyring-pw").expect("unlock the keyring");
         let service = SecretService { dbus_pid, keyring, address };
-        // Ready when the Secret Service answers on the bus.
+        // Ready when the Secret Service owns its name on the bus.
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-        while service.items().is_none() {
+        while !service.running() {
             assert!(std::time::Instant::now() < deadline, "the Secret Service did not start");
             std::thread::sleep(std::time::Duration::from_millis(100));
         }
         service
+    }
+
+    fn running(&self) -> bool {
+        let out = Command::new("dbus-send")
+            .args(["--session", "--dest=org.freedesktop.DBus", "--print-reply", "/org/freedesktop/DBus"])
+            .args(["org.freedesktop.DBus.NameHasOwner", "string:org.freedesktop.secrets"])
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.address)
+            .output();
+        out.is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("boolean true"))
     }
 
     /// How many Keyward items the keyring holds (`None` while it does not answer yet).

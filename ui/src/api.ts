@@ -89,6 +89,7 @@ export interface Settings {
   proxy: string;
   theme: Theme;
   recent_vaults: string[];
+  clipboard_warned: string[];
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -98,6 +99,7 @@ export const DEFAULT_SETTINGS: Settings = {
   proxy: "",
   theme: "system",
   recent_vaults: [],
+  clipboard_warned: [],
 };
 
 export interface SkippedLine {
@@ -180,7 +182,8 @@ export const api = {
   list: () => invoke<EntrySummary[]>("list_entries"),
   add: (entry: NewEntry) => invoke<EntrySummary>("add_entry", { entry }),
   detect: (secret: string) => invoke<{ id: string; name: string } | null>("detect_provider", { secret }),
-  copy: (id: string, clearAfterSecs?: number) => invoke<number>("copy_entry", { id, clearAfterSecs }),
+  copy: (id: string, clearAfterSecs?: number) =>
+    invoke<{ secs: number; warning: string | null }>("copy_entry", { id, clearAfterSecs }),
   check: (id: string, deep: boolean, save = true) => invoke<CheckReport>("check_entry", { id, deep, save }),
   saveChecks: () => invoke<void>("save_checks"),
 };

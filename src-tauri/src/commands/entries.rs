@@ -67,19 +67,39 @@ pub fn detect_provider(secret: String) -> Option<Detected> {
     keyward_core::provider::detect(&secret).map(|p| Detected { id: p.id.into(), name: p.display_name.into() })
 }
 
+#[derive(Serialize)]
+pub struct Copied {
+    /// Seconds until the clipboard is cleared.
+    pub secs: u64,
+    /// Said once per device: a clipboard manager that keeps a history is running.
+    pub warning: Option<String>,
+}
+
 #[tauri::command(async)]
 pub fn copy_entry(
     app: AppHandle,
     state: State<'_, AppState>,
     id: String,
     clear_after_secs: Option<u64>,
-) -> Result<u64> {
+) -> Result<Copied> {
     let secret = with_document(&state, |doc| Ok(entry_by_id(doc, &id).map_err(sentence)?.secret.clone()))?;
     let default = state.settings.lock().unwrap().clipboard_clear_secs;
     let max = keyward_core::clipboard::MAX_CLEAR_AFTER.as_secs();
     let secs = clear_after_secs.unwrap_or(default).clamp(1, max);
     clipboard::copy(&app, secret, Duration::from_secs(secs))?;
-    Ok(secs)
+    Ok(Copied { secs, warning: history_warning_once(&state) })
+}
+
+/// The clipboard-history warning, the first time a given manager is seen on this device.
+fn history_warning_once(state: &State<'_, AppState>) -> Option<String> {
+    let managers = keyward_core::clipboard::running_history_managers();
+    let mut settings = state.settings.lock().unwrap();
+    if managers.iter().all(|m| settings.clipboard_warned.iter().any(|w| w == m)) {
+        return None;
+    }
+    settings.clipboard_warned = managers.iter().map(|m| m.to_string()).collect();
+    let _ = settings.save();
+    Some(keyward_core::clipboard::history_warning(&managers))
 }
 
 /// Checks one key and records the result on it. `save: false` (Check all) leaves the saving to

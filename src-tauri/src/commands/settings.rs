@@ -14,7 +14,12 @@ pub fn get_settings(state: State<'_, AppState>) -> Settings {
 #[tauri::command(async)]
 pub fn set_settings(state: State<'_, AppState>, settings: Settings) -> Result<Settings> {
     let mut current = state.settings.lock().unwrap();
-    let settings = Settings { recent_vaults: current.recent_vaults.clone(), ..settings }.checked()?;
+    let settings = Settings {
+        recent_vaults: current.recent_vaults.clone(),
+        clipboard_warned: current.clipboard_warned.clone(),
+        ..settings
+    }
+    .checked()?;
     settings.save()?;
     *current = settings.clone();
     Ok(settings)

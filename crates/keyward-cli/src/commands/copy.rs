@@ -15,6 +15,7 @@ pub fn copy(ctx: &Context, name: &str, clear_after: Duration) -> Result<(), Vaul
     let mut board = arboard::Clipboard::new().map_err(unavailable)?;
     set_secret_text(&mut board, secret.expose()).map_err(unavailable)?;
     println!("Copied \"{name}\" to the clipboard. It will be cleared in {} s.", clear_after.as_secs());
+    warn_about_history_managers();
 
     // The clipboard is served by this process (X11, Wayland): it waits here until the timeout.
     std::thread::sleep(clear_after);
@@ -44,4 +45,22 @@ fn set_secret_text(board: &mut arboard::Clipboard, text: &str) -> Result<(), arb
     {
         board.set_text(text)
     }
+}
+
+/// Warns once per device (and again if another such manager appears) when a clipboard manager
+/// that keeps a history runs: the secret mark is only a request to it.
+fn warn_about_history_managers() {
+    let managers = clipboard::running_history_managers();
+    if managers.is_empty() {
+        return;
+    }
+    let Ok(dir) = crate::context::data_dir() else { return };
+    let marker = dir.join("clipboard-warned");
+    let seen = std::fs::read_to_string(&marker).unwrap_or_default();
+    if managers.iter().all(|m| seen.lines().any(|l| l == *m)) {
+        return;
+    }
+    eprintln!("warning: {} (e.g. --clear-after 10)", clipboard::history_warning(&managers).trim_end_matches('.'));
+    let _ = std::fs::create_dir_all(&dir);
+    let _ = std::fs::write(&marker, managers.join("\n") + "\n");
 }
