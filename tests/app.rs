@@ -342,6 +342,23 @@ async fn other_vaults_import_export_filters_and_provider_pages() {
     assert_eq!(theme.as_str(), Some("dark"));
     screenshot(&c, "8-dark").await;
 
+    // The window may call Keyward's own commands and nothing else: no plugin command (the
+    // clipboard, dialogs and the opener are used from Rust only), no core command.
+    assert!(invoke(&c, "list_entries").await.contains("openai-web"), "an allowed command failed");
+    for denied in [
+        "plugin:clipboard-manager|read_text",
+        "plugin:clipboard-manager|write_text",
+        "plugin:dialog|open",
+        "plugin:opener|open_url",
+        "plugin:window|set_title",
+        "plugin:webview|create_webview_window",
+        "plugin:app|version",
+        "no_such_command",
+    ] {
+        let answer = invoke(&c, denied).await;
+        assert!(answer.starts_with("error:"), "the window could call {denied}: {answer}");
+    }
+
     c.close().await.unwrap();
 }
 
@@ -430,7 +447,10 @@ async fn remember_on_this_device_unlocks_from_the_os_keyring() {
     let v = TestVault::new();
     v.ok(&["add", "k", "--provider", "groq"], Some("gsk_KeyringApp0123456789"));
     let keyring = SecretService::start(v.dir.path());
-    let env = [("DBUS_SESSION_BUS_ADDRESS", keyring.address.as_str())];
+    // A private bus standing in for the system bus, where logind announces sleep.
+    let system = keyward_e2e::secret_service::Bus::start(v.dir.path());
+    let env =
+        [("DBUS_SESSION_BUS_ADDRESS", keyring.address.as_str()), ("DBUS_SYSTEM_BUS_ADDRESS", system.address.as_str())];
 
     // Unlock once with "Remember on this device".
     let driver = Driver::start_with(&x.display, v.dir.path(), &v.path, &env);
@@ -450,6 +470,19 @@ async fn remember_on_this_device_unlocks_from_the_os_keyring() {
     // Locked, it asks again only when told to (one click, no passphrase).
     find(&c, "#lock").await.click().await.unwrap();
     wait_for_text(&c, "Unlock Keyward").await;
+    find(&c, "#unlock-remembered").await.click().await.unwrap();
+    find(&c, "li[data-name='k']").await;
+
+    // The session locks (the screensaver says so on the session bus): Keyward locks too.
+    keyring.bus.signal("/org/freedesktop/ScreenSaver", "org.freedesktop.ScreenSaver.ActiveChanged", &["boolean:true"]);
+    wait_for_text(&c, "Unlock Keyward").await;
+    assert_eq!(invoke(&c, "list_entries").await, "error: The vault is locked.");
+    find(&c, "#unlock-remembered").await.click().await.unwrap();
+    find(&c, "li[data-name='k']").await;
+    // The machine is about to sleep (logind on the system bus): locked as well.
+    system.signal("/org/freedesktop/login1", "org.freedesktop.login1.Manager.PrepareForSleep", &["boolean:true"]);
+    wait_for_text(&c, "Unlock Keyward").await;
+    assert_eq!(invoke(&c, "list_entries").await, "error: The vault is locked.");
     find(&c, "#unlock-remembered").await.click().await.unwrap();
     find(&c, "li[data-name='k']").await;
 

@@ -3,6 +3,7 @@
 
 mod clipboard;
 mod commands;
+mod session_watch;
 mod settings;
 mod state;
 
@@ -17,6 +18,10 @@ pub fn run() {
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
         .manage(AppState::new())
+        .setup(|app| {
+            session_watch::start(app.handle());
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             commands::vault::vault_status,
             commands::vault::choose_vault,

@@ -13,6 +13,8 @@ pub struct AppState {
     pub settings: Mutex<crate::settings::Settings>,
     /// Counts copies, so that only the last copy's timer clears the clipboard.
     pub copy_generation: std::sync::atomic::AtomicU64,
+    /// Set by the first lock: from then on a remembered passphrase is used only when asked.
+    pub locked_once: std::sync::atomic::AtomicBool,
     /// Check results recorded in the vault but not saved yet (Check all saves once at the end).
     pub unsaved_checks: std::sync::atomic::AtomicBool,
     /// The key deleted last, for Undo.
@@ -34,6 +36,7 @@ impl AppState {
             settings: Mutex::new(settings),
             deleted: Mutex::new(None),
             unsaved_checks: std::sync::atomic::AtomicBool::new(false),
+            locked_once: std::sync::atomic::AtomicBool::new(false),
             copy_generation: std::sync::atomic::AtomicU64::new(0),
         }
     }

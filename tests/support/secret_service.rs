@@ -6,18 +6,16 @@ use std::io::{BufRead, Write};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
-pub struct SecretService {
-    dbus_pid: u32,
-    keyring: Child,
-    /// DBUS_SESSION_BUS_ADDRESS for programs that should use it.
+/// A private D-Bus daemon (used as a session bus, or to stand in for the system bus).
+pub struct Bus {
+    pid: u32,
     pub address: String,
 }
 
-impl SecretService {
-    /// Starts both with `home` as HOME (its keyrings stay in there).
-    pub fn start(home: &Path) -> SecretService {
+impl Bus {
+    pub fn start(home: &Path) -> Bus {
         require_tool("dbus-daemon");
-        require_tool("gnome-keyring-daemon");
+        require_tool("dbus-send");
         let mut dbus = Command::new("dbus-daemon")
             .args(["--session", "--fork", "--print-address=1", "--print-pid=1"])
             .env("HOME", home)
@@ -27,8 +25,46 @@ impl SecretService {
             .expect("start dbus-daemon");
         let mut lines = std::io::BufReader::new(dbus.stdout.take().expect("stdout")).lines();
         let address = lines.next().expect("the bus address").expect("the bus address");
-        let dbus_pid = lines.next().expect("the pid").expect("the pid").trim().parse().expect("a pid");
+        let pid = lines.next().expect("the pid").expect("the pid").trim().parse().expect("a pid");
         let _ = dbus.wait();
+        Bus { pid, address }
+    }
+
+    /// Sends a signal on this bus: `path`, `interface.member`, and its arguments
+    /// (`boolean:true`).
+    pub fn signal(&self, path: &str, member: &str, args: &[&str]) {
+        // --session with the address in the environment: dbus-send then registers on the bus
+        // (with --address it does not, and the bus drops the signal).
+        let status = Command::new("dbus-send")
+            .args(["--session", "--type=signal", path, member])
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.address)
+            .args(args)
+            .status()
+            .expect("dbus-send");
+        assert!(status.success(), "dbus-send {member} failed");
+    }
+}
+
+impl Drop for Bus {
+    fn drop(&mut self) {
+        let _ = Command::new("kill").arg(self.pid.to_string()).status();
+    }
+}
+
+pub struct SecretService {
+    keyring: Child,
+    /// The session bus it runs on.
+    pub bus: Bus,
+    /// DBUS_SESSION_BUS_ADDRESS for programs that should use it.
+    pub address: String,
+}
+
+impl SecretService {
+    /// Starts both with `home` as HOME (its keyrings stay in there).
+    pub fn start(home: &Path) -> SecretService {
+        require_tool("gnome-keyring-daemon");
+        let bus = Bus::start(home);
+        let address = bus.address.clone();
         let mut keyring = Command::new("gnome-keyring-daemon")
             .args(["--foreground", "--unlock", "--components=secrets"])
             .env("HOME", home)
@@ -39,7 +75,7 @@ impl SecretService {
             .spawn()
             .expect("start gnome-keyring-daemon");
         keyring.stdin.take().expect("stdin").write_all(b"keyring-pw").expect("unlock the keyring");
-        let service = SecretService { dbus_pid, keyring, address };
+        let service = SecretService { keyring, bus, address };
         // Ready when the Secret Service owns its name on the bus.
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
         while !service.running() {
@@ -77,6 +113,5 @@ impl Drop for SecretService {
     fn drop(&mut self) {
         let _ = self.keyring.kill();
         let _ = self.keyring.wait();
-        let _ = Command::new("kill").arg(self.dbus_pid.to_string()).status();
     }
 }

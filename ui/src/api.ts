@@ -9,6 +9,8 @@ export interface VaultStatus {
   recent: string[];
   /** Its passphrase is remembered in the OS keyring on this device. */
   remembered: boolean;
+  /** Not locked since the app started: a remembered passphrase may be used at once. */
+  fresh_start: boolean;
 }
 
 export interface LastCheck {
@@ -120,6 +122,8 @@ export interface ImportResult {
 }
 
 export interface Refreshed {
+  /** Locked meanwhile (the session locked, the machine slept). */
+  locked: boolean;
   merged: boolean;
   conflict_copies: string[];
 }

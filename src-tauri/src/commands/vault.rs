@@ -17,6 +17,8 @@ pub struct VaultStatus {
     pub recent: Vec<String>,
     /// Its passphrase is remembered in the OS keyring on this device.
     pub remembered: bool,
+    /// The app has not been locked since it started: a remembered passphrase may be used at once.
+    pub fresh_start: bool,
 }
 
 /// Where the app keeps per-device data (the same folder as the command line).
@@ -33,6 +35,7 @@ pub fn vault_status(state: State<'_, AppState>) -> VaultStatus {
         unlocked: state.vault.lock().unwrap().is_some(),
         recent: recent.iter().filter(|p| **p != path).map(|p| p.display().to_string()).collect(),
         remembered: keyward_core::remember::is_remembered(&data_dir(), &path),
+        fresh_start: !state.locked_once.load(std::sync::atomic::Ordering::SeqCst),
         path: path.display().to_string(),
     }
 }
@@ -176,13 +179,20 @@ fn opened(app: &AppHandle, state: &State<'_, AppState>, vault: Vault) {
 
 #[tauri::command(async)]
 pub fn lock(app: AppHandle, state: State<'_, AppState>) {
-    clipboard::clear_if_ours(&app);
+    lock_now(&app, &state);
+}
+
+/// Locks: clears the clipboard if it holds our key, saves pending check results, and drops the
+/// vault (which wipes its secrets). Also called when the session locks or the machine sleeps.
+pub fn lock_now(app: &AppHandle, state: &AppState) {
+    state.locked_once.store(true, std::sync::atomic::Ordering::SeqCst);
     // Check results of an unfinished Check all are saved if the vault can be written.
-    let _ = super::save_unsaved_checks(&state);
+    let _ = super::save_unsaved_checks(state);
     state.unsaved_checks.store(false, std::sync::atomic::Ordering::SeqCst);
     *state.deleted.lock().unwrap() = None;
     *state.vault.lock().unwrap() = None;
-    set_title(&app, "Keyward");
+    clipboard::clear_if_ours(app);
+    set_title(app, "Keyward");
 }
 
 fn set_title(app: &AppHandle, title: &str) {
@@ -193,6 +203,8 @@ fn set_title(app: &AppHandle, title: &str) {
 
 #[derive(Serialize)]
 pub struct Refreshed {
+    /// The vault was locked meanwhile (session locked, machine asleep): show the unlock screen.
+    pub locked: bool,
     /// Another program changed the file and its changes were merged in.
     pub merged: bool,
     /// Sync tools' conflict copies beside the vault (file names).
@@ -203,13 +215,15 @@ pub struct Refreshed {
 #[tauri::command(async)]
 pub fn refresh_vault(state: State<'_, AppState>) -> Result<Refreshed> {
     let mut guard = state.vault.lock().unwrap();
-    let Some(vault) = guard.as_mut() else { return Ok(Refreshed { merged: false, conflict_copies: Vec::new() }) };
+    let Some(vault) = guard.as_mut() else {
+        return Ok(Refreshed { locked: true, merged: false, conflict_copies: Vec::new() });
+    };
     let merged = vault.refresh().map_err(sentence)?;
     let conflict_copies = keyward_core::copies::conflict_copies(vault.path())
         .iter()
         .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
         .collect();
-    Ok(Refreshed { merged, conflict_copies })
+    Ok(Refreshed { locked: false, merged, conflict_copies })
 }
 
 /// Changes the master passphrase (the current one is asked again, as a check that it is the
