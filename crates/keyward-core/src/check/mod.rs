@@ -300,3 +300,18 @@ impl CheckReport {
         }
     }
 }
+
+/// For the fuzzer only (`fuzz/fuzz_targets/provider_answer.rs`): classifies an HTTP answer as
+/// if `provider` had sent it. Not part of Keyward's API.
+#[doc(hidden)]
+pub fn classify_answer_for_fuzzing(
+    provider: &str,
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+) -> Status {
+    let Some(provider) = crate::provider::by_id(provider) else { return Status::Unsupported };
+    let raw = http::Raw { status, headers, body };
+    let (mut details, mut request_id) = (Details::default(), None);
+    classify::answer(provider, &raw, false, &mut details, &mut request_id).status
+}
