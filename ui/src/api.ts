@@ -192,6 +192,16 @@ export const api = {
   saveChecks: () => invoke<void>("save_checks"),
 };
 
+/** Runs `action`; resolves to its error as a plain sentence, or "" when it succeeded. */
+export async function attempt(action: () => Promise<void>): Promise<string> {
+  try {
+    await action();
+    return "";
+  } catch (e) {
+    return errorText(e);
+  }
+}
+
 /** The error of a failed command, as the plain sentence the core wrote. */
 export function errorText(e: unknown): string {
   return typeof e === "string" ? e : e instanceof Error ? e.message : "Something went wrong.";
