@@ -188,6 +188,8 @@ fn missing_vault_and_no_passphrase_are_explained() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("KEYWARD_PASSPHRASE"));
 }
 
+/// Every command, at the most verbose logging Rust programs know (`RUST_LOG=trace`, full
+/// backtraces), successes and failures alike: no key and no passphrase in any output.
 #[test]
 fn only_get_export_and_run_ever_print_a_key() {
     let v = TestVault::new();
@@ -206,12 +208,23 @@ fn only_get_export_and_run_ever_print_a_key() {
         (&["show", "missing"], None),
         (&["import", csv.to_str().unwrap()], None),
         (&["import", csv.to_str().unwrap()], None),
+        (&["identity", "--json"], None),
+        (&["member", "list"], None),
+        (&["merge"], None),
+        (&["merge", csv.to_str().unwrap()], None),
+        (&["remember"], None),
+        (&["forget"], None),
+        (&["make-personal"], None),
+        (&["get", "missing"], None),
+        (&["run", "--env", "missing", "--", "true"], None),
         (&["passwd", "--new-passphrase-file", new_pass.to_str().unwrap()], None),
         (&["rm", "k"], None),
         (&["rm", "k"], None),
     ];
     for (args, stdin) in steps {
-        let out = v.run(args, *stdin);
+        let mut cmd = v.command(args);
+        cmd.env("RUST_LOG", "trace").env("RUST_BACKTRACE", "full");
+        let out = keyward_e2e::run_with_stdin(cmd, *stdin);
         for stream in [&out.stdout, &out.stderr] {
             let text = String::from_utf8_lossy(stream);
             for key in [OPENAI, ANTHROPIC, &OPENAI[..20], &ANTHROPIC[..20], keyward_e2e::PASSPHRASE] {
