@@ -8,4 +8,6 @@ cp "$src/4-wrong-passphrase.png" docs/screenshot-unlock.png
 cp "$src/3-list.png" docs/screenshot-list.png
 cp "$src/3b-failed-check.png" docs/screenshot-failed-check.png
 cp "$src/2-add.png" docs/screenshot-add.png
+cp "$src/6-import-preview.png" docs/screenshot-import.png
+cp "$src/9-team.png" docs/screenshot-team.png
 echo "updated docs/screenshot-*.png"
