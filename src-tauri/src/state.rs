@@ -49,5 +49,5 @@ impl Default for AppState {
 }
 
 fn default_path() -> PathBuf {
-    dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("keyward").join("vault.age")
+    crate::commands::data_dir().join("vault.age")
 }

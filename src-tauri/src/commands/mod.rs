@@ -71,6 +71,12 @@ pub fn whoami() -> String {
     std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "someone".into())
 }
 
+/// Where the app keeps per-device data: the same folder as the command line's (the default vault,
+/// my identity, the index of remembered vaults).
+pub fn data_dir() -> std::path::PathBuf {
+    dirs::data_dir().unwrap_or_else(|| std::path::PathBuf::from(".")).join("keyward")
+}
+
 /// A path typed by the user, with a leading `~/` meaning the home folder.
 pub fn expand_home(path: &str) -> std::path::PathBuf {
     let path = path.trim();

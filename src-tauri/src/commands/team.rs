@@ -12,7 +12,7 @@ use tauri_plugin_clipboard_manager::ClipboardExt;
 
 /// Where my identity is kept (the same file the command line uses).
 pub fn identity_path() -> PathBuf {
-    dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("keyward").join("identity.age")
+    super::data_dir().join("identity.age")
 }
 
 #[derive(Serialize)]

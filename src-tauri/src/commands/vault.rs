@@ -21,10 +21,7 @@ pub struct VaultStatus {
     pub fresh_start: bool,
 }
 
-/// Where the app keeps per-device data (the same folder as the command line).
-fn data_dir() -> std::path::PathBuf {
-    dirs::data_dir().unwrap_or_else(|| std::path::PathBuf::from(".")).join("keyward")
-}
+use super::data_dir;
 
 #[tauri::command(async)]
 pub fn vault_status(state: State<'_, AppState>) -> VaultStatus {
@@ -114,7 +111,7 @@ pub fn unlock(
 ) -> Result<Option<String>> {
     let passphrase = SecretString::from(passphrase);
     let path = state.path.lock().unwrap().clone();
-    let vault = open_with(&path, passphrase.clone())?;
+    let vault = open_with(&path, passphrase.clone()).map_err(sentence)?;
     let mut warning = None;
     if remember.unwrap_or(false) {
         let id = vault.document().vault_id.clone();
@@ -133,14 +130,13 @@ pub fn unlock_remembered(app: AppHandle, state: State<'_, AppState>) -> Result<(
     let passphrase = keyward_core::remember::recall(&data_dir(), &path)
         .map_err(sentence)?
         .ok_or("The passphrase is not remembered on this device.")?;
-    let vault = open_with(&path, passphrase).map_err(|e| {
+    let vault = open_with(&path, passphrase).map_err(|e| match e {
         // Changed elsewhere since it was remembered: forget it, so that it is asked again.
-        if e == sentence(VaultError::WrongPassphrase) {
+        VaultError::WrongPassphrase => {
             let _ = keyward_core::remember::forget(&data_dir(), &path);
             "The passphrase remembered on this device no longer opens this vault; it was forgotten.".to_string()
-        } else {
-            e
         }
+        e => sentence(e),
     })?;
     opened(&app, &state, vault);
     Ok(())
@@ -154,15 +150,14 @@ pub fn forget_device(state: State<'_, AppState>) -> Result<bool> {
 }
 
 /// Opens the vault at `path` with the passphrase (a team vault through my identity).
-fn open_with(path: &std::path::Path, passphrase: SecretString) -> Result<Vault> {
+fn open_with(path: &std::path::Path, passphrase: SecretString) -> std::result::Result<Vault, VaultError> {
     let bytes = keyward_core::atomic_file::read(path).map_err(|e| match e {
-        VaultError::NotFound { path } => sentence(VaultError::NoVault { path }),
-        e => sentence(e),
+        VaultError::NotFound { path } => VaultError::NoVault { path },
+        e => e,
     })?;
-    let identity = super::team::identity_path();
     let (unlock, _) =
-        keyward_core::identity::unlock_with_passphrase(&bytes, passphrase, &identity).map_err(sentence)?;
-    Vault::open(path, unlock).map_err(sentence)
+        keyward_core::identity::unlock_with_passphrase(&bytes, passphrase, &super::team::identity_path())?;
+    Vault::open(path, unlock)
 }
 
 /// Keeps the unlocked vault, remembers its file among the recent ones, and names it in the
