@@ -14,6 +14,11 @@ use context::Context;
 use std::process::ExitCode;
 use std::time::Duration;
 
+/// Every heap block is wiped when freed, as in the app: copies of a key made inside libraries
+/// do not linger in memory.
+#[global_allocator]
+static ALLOC: zeroizing_alloc::ZeroAlloc<std::alloc::System> = zeroizing_alloc::ZeroAlloc(std::alloc::System);
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match dispatch(cli) {
