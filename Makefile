@@ -4,7 +4,7 @@ CARGO ?= cargo
 # The app is always built with its UI embedded (no dev server needed), in tests too.
 APP_FEATURES := --features custom-protocol
 
-.PHONY: run test lint ui deps-run deps-test bench fuzz
+.PHONY: run test lint ui deps-run deps-test bench fuzz audit
 
 run: deps-run ui
 	$(CARGO) build --release $(APP_FEATURES) -p keyward-app -p keyward-cli
@@ -12,6 +12,8 @@ run: deps-run ui
 	$(CARGO) run --quiet --release $(APP_FEATURES) -p keyward-app
 
 test: deps-test ui lint
+	node scripts/check-npm-deps.mjs
+	$(CARGO) deny --log-level error check bans licenses sources
 	npm test --silent
 	$(CARGO) build --workspace --all-targets $(APP_FEATURES)
 	$(CARGO) check --manifest-path fuzz/Cargo.toml
@@ -32,6 +34,11 @@ deps-run:
 
 deps-test:
 	@scripts/install-deps.sh test
+
+# Known vulnerabilities and unmaintained crates (RustSec), where GitHub can be reached for the
+# advisory database; reviewed exceptions are in deny.toml.
+audit:
+	$(CARGO) deny check advisories
 
 # Criterion benchmarks of the core (figures in docs/benchmarks.md).
 bench:

@@ -48,7 +48,7 @@ if [ "$purpose" != fuzz ]; then
     say "installing the UI's npm packages (package-lock.json)"
     # `npm install` with the lock file, not `npm ci`: with omit-lockfile-registry-resolved set
     # (as on this project's machines) npm 11 writes lock entries that `npm ci` then rejects.
-    npm install --no-audit --no-fund --loglevel=error
+    npm install --ignore-scripts --no-audit --no-fund --loglevel=error
   fi
 fi
 
@@ -63,6 +63,12 @@ fi
 if [ "$purpose" = test ] && ! command -v tauri-driver >/dev/null 2>&1; then
   say "installing tauri-driver"
   cargo install tauri-driver --locked --quiet
+fi
+
+# cargo-deny checks the Rust dependencies (licences, sources, bans) in `make test`.
+if [ "$purpose" = test ] && ! command -v cargo-deny >/dev/null 2>&1; then
+  say "installing cargo-deny"
+  cargo install cargo-deny --locked --quiet
 fi
 
 if [ "$purpose" = fuzz ]; then

@@ -211,6 +211,14 @@ async fn create_add_check_copy_search_lock_unlock() {
     find(&c, "#submit").await.click().await.unwrap();
     wait_for_text(&c, "openai-production").await;
 
+    driver.assert_output_free_of(&[
+        KEY,
+        NEW_KEY,
+        "sk-proj-OldRevokedKey0123456789:invalid",
+        "gsk_from_the_command_line",
+        PASSPHRASE,
+        NEW_PASSPHRASE,
+    ]);
     c.close().await.unwrap();
 }
 
@@ -359,6 +367,13 @@ async fn other_vaults_import_export_filters_and_provider_pages() {
         assert!(answer.starts_with("error:"), "the window could call {denied}: {answer}");
     }
 
+    driver.assert_output_free_of(&[
+        KEY,
+        "sk-ant-api03-batchkey0123456789",
+        "gsk_groqkey0123456789abcdef",
+        PASSPHRASE,
+        CLI_PASSPHRASE,
+    ]);
     c.close().await.unwrap();
 }
 
@@ -516,5 +531,48 @@ async fn remember_on_this_device_unlocks_from_the_os_keyring() {
     find(&c, "#lock").await.click().await.unwrap();
     wait_for_text(&c, "Unlock Keyward").await;
     assert!(c.find(fantoccini::Locator::Css("#unlock-remembered")).await.is_err(), "still offered after forgetting");
+    driver.assert_output_free_of(&["gsk_KeyringApp0123456789", PASSPHRASE]);
     c.close().await.unwrap();
+}
+
+/// Quitting from the OS (SIGTERM, as at logout or shutdown) takes the app's normal way out: a
+/// check result not saved yet is saved, the key it copied is cleared, and the process ends.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quitting_from_the_os_saves_checks_and_clears_the_clipboard() {
+    use keyward_e2e::{PASSPHRASE, TestVault};
+    require_tool("xclip");
+    const QUIT_KEY: &str = "sk-proj-QuitTest0123456789abcdefghijklmnop";
+    let x = Xvfb::start();
+    let providers = FakeProviders::start();
+    let v = TestVault::new();
+    v.ok(&["add", "k", "--provider", "openai", "--base-url", &providers.base_url("openai")], Some(QUIT_KEY));
+    let driver = Driver::start(&x.display, v.dir.path(), &v.path);
+    let c = connect(&driver).await;
+    find(&c, "#passphrase").await.send_keys(PASSPHRASE).await.unwrap();
+    find(&c, "#submit").await.click().await.unwrap();
+    find(&c, "li[data-name='k']").await;
+
+    // A check recorded without saving (as Check all does until it ends), and a copy.
+    let script = "const done = arguments[arguments.length - 1];\
+        const api = window.__TAURI_INTERNALS__;\
+        api.invoke('list_entries').then(l => api.invoke('check_entry', { id: l[0].id, deep: false, save: false }))\
+          .then(r => done(r.status), e => done('error: ' + e));";
+    let status = c.execute_async(script, vec![]).await.unwrap();
+    assert!(status.as_str().is_some_and(|s| !s.starts_with("error")), "{status}");
+    assert!(!v.ok(&["show", "k"], None).contains("last check"), "saved already");
+    find(&c, "button[aria-label='Copy k']").await.click().await.unwrap();
+    x.wait_for_clipboard(QUIT_KEY);
+
+    let pid = app_pid(&v.path);
+    assert!(Command::new("kill").args(["-TERM", &pid.to_string()]).status().unwrap().success());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    // Gone, or a zombie its parent has not reaped yet.
+    let running = || std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| !s.contains(") Z "));
+    while running() {
+        assert!(Instant::now() < deadline, "the app did not quit on SIGTERM");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(v.ok(&["show", "k"], None).contains("last check"), "the check result was lost on quitting");
+    assert_ne!(x.clipboard().as_deref(), Some(QUIT_KEY), "the key outlived the app on the clipboard");
+    driver.assert_output_free_of(&[QUIT_KEY, PASSPHRASE]);
 }

@@ -51,6 +51,22 @@ fn copy_puts_the_key_on_the_clipboard_marked_secret_and_clears_it() {
     assert_ne!(x.clipboard().as_deref(), Some(KEY), "the key is still on the clipboard");
 }
 
+/// Told to quit while waiting (Ctrl-C, or SIGTERM at logout), `copy` clears the key first
+/// instead of dying with it on the clipboard, and exits normally.
+#[test]
+fn copy_clears_the_key_when_told_to_quit() {
+    for signal in ["-TERM", "-INT", "-HUP"] {
+        let (x, _vault, child) = copied_with_clear_after("600");
+        let started = std::time::Instant::now();
+        assert!(std::process::Command::new("kill").args([signal, &child.id().to_string()]).status().unwrap().success());
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{signal}: {} {}", out.status, String::from_utf8_lossy(&out.stderr));
+        assert!(started.elapsed() < std::time::Duration::from_secs(60), "{signal}: waited for the timeout");
+        assert!(String::from_utf8_lossy(&out.stdout).contains("Cleared the clipboard"), "{signal}");
+        assert_ne!(x.clipboard().as_deref(), Some(KEY), "{signal}: the key is still on the clipboard");
+    }
+}
+
 #[test]
 fn copy_leaves_what_the_user_copied_since() {
     let (x, _vault, child) = copied_with_clear_after("5");

@@ -63,6 +63,38 @@ fn a_remembered_vault_opens_without_its_passphrase_until_forgotten() {
     assert_eq!(section("keyring items after forget").lines().next(), Some("0"), "{out}");
 }
 
+/// Deleting a remembered vault's file takes its passphrase out of the keyring the next time
+/// Keyward runs; a vault whose whole folder is gone (a drive not mounted) stays remembered.
+#[test]
+fn a_deleted_vault_is_forgotten() {
+    let v = TestVault::new();
+    let usb = v.dir.path().join("usb");
+    std::fs::create_dir(&usb).unwrap();
+    let out = in_keyring_session(
+        &v,
+        &format!(
+            r#"export KEYWARD_PASSPHRASE='{PASSPHRASE}'
+"$K" remember
+"$K" --vault "$HOME/usb/v.age" init --work-factor 10
+"$K" --vault "$HOME/usb/v.age" remember
+echo '--- before'
+secret-tool search --all service keyward 2>&1 | grep -c '^label = ' || true
+rm "$KEYWARD_VAULT"
+mv "$HOME/usb" "$HOME/unmounted"
+"$K" --vault "$HOME/other.age" list 2>&1 || true
+echo '--- after'
+secret-tool search --all service keyward 2>&1 | grep -c '^label = ' || true
+"#
+        ),
+    );
+    let count =
+        |name: &str| out.split(&format!("--- {name}\n")).nth(1).and_then(|s| s.lines().next()).map(str::to_string);
+    assert_eq!(count("before").as_deref(), Some("2"), "{out}");
+    assert_eq!(count("after").as_deref(), Some("1"), "{out}");
+    let index = std::fs::read_to_string(v.dir.path().join("data/keyward/remembered.json")).unwrap();
+    assert!(index.contains("usb") && !index.contains(&*v.path.to_string_lossy()), "{index}");
+}
+
 #[test]
 fn without_a_keyring_remember_says_so_and_the_passphrase_still_works() {
     let v = TestVault::new();

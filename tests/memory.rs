@@ -11,7 +11,6 @@ use fake_providers::FakeProviders;
 use keyward_e2e::webdriver::*;
 use keyward_e2e::x11::Xvfb;
 use keyward_e2e::{PASSPHRASE, TestVault, require_tool};
-use std::path::Path;
 
 /// Distinct keys, long enough that finding one by chance is impossible.
 const KEYS: [(&str, &str, &str); 3] = [
@@ -85,23 +84,9 @@ async fn after_locking_the_main_process_holds_none_of_the_keys() {
     let found: Vec<String> = found.iter().map(|(i, place)| format!("{} in {place}", needles[*i].0)).collect();
     assert!(found.is_empty(), "after locking, the app's memory ({} MB read) still holds: {found:#?}", scanned >> 20);
     c.close().await.unwrap();
-}
-
-/// The app process started for this test (by tauri-driver), found by its binary and vault.
-fn app_pid(vault: &Path) -> u32 {
-    let app = std::fs::canonicalize(keyward_e2e::app_bin()).unwrap();
-    let wanted = format!("KEYWARD_VAULT={}", vault.display());
-    let pids: Vec<u32> = std::fs::read_dir("/proc")
-        .unwrap()
-        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
-        .filter(|pid| std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| exe == app))
-        .filter(|pid| {
-            std::fs::read(format!("/proc/{pid}/environ"))
-                .is_ok_and(|env| env.split(|b| *b == 0).any(|var| var == wanted.as_bytes()))
-        })
-        .collect();
-    assert_eq!(pids.len(), 1, "expected one app process for this vault, found {pids:?}");
-    pids[0]
+    let mut logged: Vec<&str> = KEYS.iter().map(|(_, _, key)| *key).collect();
+    logged.push(PASSPHRASE);
+    driver.assert_output_free_of(&logged);
 }
 
 /// Where each needle lies in the process's memory: every page the process has in RAM (read

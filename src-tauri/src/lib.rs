@@ -3,11 +3,13 @@
 
 mod clipboard;
 mod commands;
+mod quit_signals;
 mod session_watch;
 mod settings;
 mod state;
 
 pub use state::AppState;
+use tauri::Manager;
 
 /// Starts the app.
 pub fn run() {
@@ -20,6 +22,11 @@ pub fn run() {
         .manage(AppState::new())
         .setup(|app| {
             session_watch::start(app.handle());
+            quit_signals::start(app.handle());
+            // A remembered vault that was deleted since: its passphrase leaves the keyring.
+            std::thread::spawn(|| {
+                let _ = keyward_core::remember::forget_deleted(&commands::data_dir());
+            });
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -63,8 +70,9 @@ pub fn run() {
         .expect("the Keyward window could not be created")
         .run(|app, event| {
             if let tauri::RunEvent::Exit = event {
-                // Leave nothing on the clipboard, and nothing unlocked, when quitting.
-                clipboard::clear_if_ours(app);
+                // Leave nothing on the clipboard, nothing unsaved and nothing unlocked when
+                // quitting, from the window or from the OS (quit_signals).
+                commands::vault::lock_now(app, &app.state::<AppState>());
             }
         });
 }

@@ -7,9 +7,13 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// tauri-driver on free ports; stopped with SIGTERM so that it stops WebKitWebDriver too.
+/// The app is started through a small script that sends everything it prints to a log file,
+/// with Rust's and GLib's logging at their most verbose, for tests to search for secrets.
 pub struct Driver {
     child: Child,
     pub port: u16,
+    log: std::path::PathBuf,
+    launcher: std::path::PathBuf,
 }
 
 impl Driver {
@@ -22,6 +26,11 @@ impl Driver {
         require_tool("tauri-driver");
         require_tool("WebKitWebDriver");
         let (port, native) = (free_port(), free_port());
+        let log = home.join(format!("app-output-{port}.log"));
+        let launcher = home.join(format!("keyward-app-logged-{port}"));
+        let script = format!("#!/bin/sh\nexec '{}' \"$@\" >>'{}' 2>&1\n", app_bin().display(), log.display());
+        std::fs::write(&launcher, script).expect("write the app's launcher");
+        std::fs::set_permissions(&launcher, std::os::unix::fs::PermissionsExt::from_mode(0o755)).expect("chmod");
         let child = Command::new("tauri-driver")
             .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
             .env("DISPLAY", display)
@@ -32,6 +41,9 @@ impl Driver {
             // Programs the app starts (xdg-open for a provider's page) are looked up here first.
             .env("PATH", format!("{}:{}", home.join("bin").display(), std::env::var("PATH").unwrap_or_default()))
             .env_remove("WAYLAND_DISPLAY")
+            .env("RUST_LOG", "trace")
+            .env("RUST_BACKTRACE", "full")
+            .env("G_MESSAGES_DEBUG", "all")
             .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -42,7 +54,25 @@ impl Driver {
             assert!(Instant::now() < deadline, "tauri-driver did not start");
             std::thread::sleep(Duration::from_millis(50));
         }
-        Driver { child, port }
+        Driver { child, port, log, launcher }
+    }
+
+    /// What the app (and the drivers) printed so far.
+    pub fn output(&self) -> String {
+        String::from_utf8_lossy(&std::fs::read(&self.log).unwrap_or_default()).into_owned()
+    }
+
+    /// Fails when any of `secrets` appears in what was printed.
+    pub fn assert_output_free_of(&self, secrets: &[&str]) {
+        let output = self.output();
+        eprintln!("searched {} bytes the app and its drivers printed", output.len());
+        for (i, secret) in secrets.iter().enumerate() {
+            assert!(
+                !output.contains(secret),
+                "secret #{i} appears in the app's output ({} bytes logged)",
+                output.len()
+            );
+        }
     }
 }
 
@@ -56,7 +86,7 @@ impl Drop for Driver {
 pub async fn connect(driver: &Driver) -> Client {
     let mut caps = serde_json::Map::new();
     caps.insert("browserName".into(), "wry".into());
-    caps.insert("tauri:options".into(), serde_json::json!({ "application": app_bin().to_string_lossy() }));
+    caps.insert("tauri:options".into(), serde_json::json!({ "application": driver.launcher.to_string_lossy() }));
     let connector = hyper_util::client::legacy::connect::HttpConnector::new();
     let url = format!("http://127.0.0.1:{}", driver.port);
     // tauri-driver listens before WebKitWebDriver behind it is ready: retry for a while.
@@ -136,4 +166,21 @@ pub async fn listed_names(c: &Client) -> Vec<String> {
         names.push(li.attr("data-name").await.unwrap().unwrap_or_default());
     }
     names
+}
+
+/// The app process started for this test (by tauri-driver), found by its binary and vault.
+pub fn app_pid(vault: &std::path::Path) -> u32 {
+    let app = std::fs::canonicalize(app_bin()).unwrap();
+    let wanted = format!("KEYWARD_VAULT={}", vault.display());
+    let pids: Vec<u32> = std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| exe == app))
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/environ"))
+                .is_ok_and(|env| env.split(|b| *b == 0).any(|var| var == wanted.as_bytes()))
+        })
+        .collect();
+    assert_eq!(pids.len(), 1, "expected one app process for this vault, found {pids:?}");
+    pids[0]
 }

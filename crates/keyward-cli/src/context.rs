@@ -22,6 +22,11 @@ pub struct Context {
 
 impl Context {
     pub fn new(cli: &Cli) -> Result<Context, VaultError> {
+        // A remembered vault that was deleted since: its passphrase leaves the keyring. (If
+        // the keyring cannot be reached now, it is tried again next time.)
+        if let Ok(dir) = data_dir() {
+            let _ = remember::forget_deleted(&dir);
+        }
         let vault_path = match &cli.vault {
             Some(p) => p.clone(),
             None => data_dir()?.join("vault.age"),

@@ -115,6 +115,31 @@ pub fn forget(data_dir: &Path, vault: &Path) -> Result<bool> {
     Ok(true)
 }
 
+/// Forgets every remembered vault whose file was deleted (its folder is still there, so it is
+/// not merely on a drive that is not mounted now): their keyring items go too. Touches the
+/// keyring only when there is such a vault. Returns the vaults forgotten.
+pub fn forget_deleted(data_dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut index = Index::load(data_dir);
+    let deleted: Vec<String> = index
+        .vaults
+        .keys()
+        .filter(|path| {
+            let path = Path::new(path.as_str());
+            !path.exists() && path.parent().is_some_and(Path::is_dir)
+        })
+        .cloned()
+        .collect();
+    for path in &deleted {
+        let id = index.vaults.remove(path).expect("listed above");
+        match entry(&id)?.delete_credential() {
+            Ok(()) | Err(keyring_core::Error::NoEntry) => {}
+            Err(e) => return Err(keyring_error(e)),
+        }
+        index.save()?;
+    }
+    Ok(deleted.into_iter().map(PathBuf::from).collect())
+}
+
 /// Whether the vault at `vault` is remembered on this device (no keyring access).
 pub fn is_remembered(data_dir: &Path, vault: &Path) -> bool {
     Index::load(data_dir).vault_id(vault).is_some()

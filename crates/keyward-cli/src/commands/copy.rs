@@ -17,8 +17,9 @@ pub fn copy(ctx: &Context, name: &str, clear_after: Duration) -> Result<(), Vaul
     println!("Copied \"{name}\" to the clipboard. It will be cleared in {} s.", clear_after.as_secs());
     warn_about_history_managers();
 
-    // The clipboard is served by this process (X11, Wayland): it waits here until the timeout.
-    std::thread::sleep(clear_after);
+    // The clipboard is served by this process (X11, Wayland): it waits here until the timeout,
+    // or until it is told to quit (Ctrl-C, SIGTERM, SIGHUP), and clears the key either way.
+    wait_unless_told_to_quit(clear_after);
     let current = board.get_text().ok().map(Zeroizing::new);
     if clipboard::should_clear(current.as_deref().map(String::as_str), &secret) {
         let _ = board.clear();
@@ -27,6 +28,32 @@ pub fn copy(ctx: &Context, name: &str, clear_after: Duration) -> Result<(), Vaul
         println!("The clipboard holds something else now; left it as it is.");
     }
     Ok(())
+}
+
+/// Sleeps for `duration`, or less when a quit signal arrives first.
+fn wait_unless_told_to_quit(duration: Duration) {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
+        if let Ok(runtime) = runtime {
+            runtime.block_on(async {
+                let (Ok(mut term), Ok(mut int), Ok(mut hup)) =
+                    (signal(SignalKind::terminate()), signal(SignalKind::interrupt()), signal(SignalKind::hangup()))
+                else {
+                    return tokio::time::sleep(duration).await;
+                };
+                tokio::select! {
+                    _ = tokio::time::sleep(duration) => {}
+                    _ = term.recv() => {}
+                    _ = int.recv() => {}
+                    _ = hup.recv() => {}
+                }
+            });
+            return;
+        }
+    }
+    std::thread::sleep(duration);
 }
 
 /// Marks the text as a secret where the OS allows: hidden from clipboard history.
