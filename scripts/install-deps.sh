@@ -17,7 +17,7 @@ apt_packages=()
 # libwebkit2gtk-4.1-dev builds the desktop app; webkit2gtk-driver drives it in tests.
 app_packages=(libwebkit2gtk-4.1-dev build-essential pkg-config libssl-dev)
 case "$purpose" in
-  test) apt_packages=("${app_packages[@]}" age expect git gnome-keyring dbus libsecret-tools parcellite xvfb xauth xclip util-linux g++ webkit2gtk-driver) ;;
+  test) apt_packages=("${app_packages[@]}" age expect git gnome-keyring dbus libsecret-tools parcellite xvfb xauth xclip util-linux g++ webkit2gtk-driver openssh-client) ;;
   run) apt_packages=("${app_packages[@]}") ;;
   fuzz) apt_packages=() ;;
 esac

@@ -18,7 +18,20 @@ fn stock_age_decrypts_a_keyward_vault() {
     v.ok(&["add", "openai-prod", "--env", "production"], Some("sk-proj-interop-0123456789abcdefghij"));
     v.ok(&["add", "groq"], Some("gsk_interop_abcdef"));
 
+    // The header says scrypt at work factor 2^18.
+    let file = fs::read(&v.path).unwrap();
+    let header = String::from_utf8_lossy(&file[..file.len().min(200)]).into_owned();
+    let stanza = header.lines().find(|l| l.starts_with("-> scrypt ")).unwrap_or_else(|| panic!("{header}"));
+    assert!(stanza.ends_with(" 18"), "{stanza}");
+
+    // A wrong passphrase: stock age refuses and writes nothing.
     let out = v.dir.path().join("plain.json");
+    let wrong = keyward_e2e::age_with_passphrase_status(
+        &["-d", "-o", out.to_str().unwrap(), v.path.to_str().unwrap()],
+        "not the passphrase",
+    );
+    assert!(!wrong.success() && !out.exists(), "stock age opened the vault with a wrong passphrase");
+
     age_with_passphrase(&["-d", "-o", out.to_str().unwrap(), v.path.to_str().unwrap()], PASSPHRASE);
     let json: serde_json::Value = serde_json::from_slice(&fs::read(&out).unwrap()).unwrap();
     assert_eq!(json["format"], "keyward-vault");

@@ -27,6 +27,7 @@ async fn create_add_check_copy_search_lock_unlock() {
     wait_for_text(&c, "Create your vault").await;
     screenshot(&c, "1-create").await;
     find(&c, "#passphrase").await.send_keys(PASSPHRASE).await.unwrap();
+    find(&c, ".meter[aria-label^='Passphrase strength: ']").await;
     find(&c, "#repeat").await.send_keys(PASSPHRASE).await.unwrap();
     find(&c, "#submit").await.click().await.unwrap();
     wait_for_text(&c, "No keys yet").await;
@@ -34,7 +35,9 @@ async fn create_add_check_copy_search_lock_unlock() {
 
     // Add a key: the provider is detected as it is pasted.
     find(&c, "#add").await.click().await.unwrap();
-    find(&c, "#new-secret").await.send_keys(KEY).await.unwrap();
+    let field = find(&c, "#new-secret").await;
+    assert_eq!(field.attr("type").await.unwrap().as_deref(), Some("password"), "the key is typed in the clear");
+    field.send_keys(KEY).await.unwrap();
     wait_for_text(&c, "Provider: OpenAI").await;
     let name = find(&c, "#new-name").await.prop("value").await.unwrap().unwrap_or_default();
     assert_eq!(name, "openai");
@@ -366,6 +369,18 @@ async fn other_vaults_import_export_filters_and_provider_pages() {
         let answer = invoke(&c, denied).await;
         assert!(answer.starts_with("error:"), "the window could call {denied}: {answer}");
     }
+    // The content security policy: the page can reach nothing but the app itself, not even a
+    // server on this computer (by fetch, image or script).
+    let before = providers.requests().len();
+    let probe = format!(
+        "const done = arguments[arguments.length - 1]; const url = '{}';\
+         const load = (tag) => new Promise(r => {{ const e = document.createElement(tag); e.onload = () => r('loaded'); e.onerror = () => r('blocked'); e.src = url + '/' + tag; document.body.appendChild(e); setTimeout(() => r('blocked'), 2000); }});\
+         Promise.all([fetch(url + '/fetch').then(() => 'loaded', () => 'blocked'), load('img'), load('script')]).then(r => done(r.join(' ')));",
+        providers.base_url("openai")
+    );
+    let answer = c.execute_async(&probe, vec![]).await.unwrap();
+    assert_eq!(answer.as_str(), Some("blocked blocked blocked"));
+    assert_eq!(providers.requests().len(), before, "the page reached a server");
 
     driver.assert_output_free_of(&[
         KEY,
@@ -535,8 +550,9 @@ async fn remember_on_this_device_unlocks_from_the_os_keyring() {
     c.close().await.unwrap();
 }
 
-/// Quitting from the OS (SIGTERM, as at logout or shutdown) takes the app's normal way out: a
-/// check result not saved yet is saved, the key it copied is cleared, and the process ends.
+/// Quitting from the OS (SIGTERM at logout or shutdown, SIGINT, SIGHUP) takes the app's normal
+/// way out: a check result not saved yet is saved, the key it copied is cleared, and the
+/// process ends.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn quitting_from_the_os_saves_checks_and_clears_the_clipboard() {
     use keyward_e2e::{PASSPHRASE, TestVault};
@@ -544,35 +560,77 @@ async fn quitting_from_the_os_saves_checks_and_clears_the_clipboard() {
     const QUIT_KEY: &str = "sk-proj-QuitTest0123456789abcdefghijklmnop";
     let x = Xvfb::start();
     let providers = FakeProviders::start();
+    for signal in ["-TERM", "-INT", "-HUP"] {
+        let v = TestVault::new();
+        v.ok(&["add", "k", "--provider", "openai", "--base-url", &providers.base_url("openai")], Some(QUIT_KEY));
+        let driver = Driver::start(&x.display, v.dir.path(), &v.path);
+        let c = connect(&driver).await;
+        find(&c, "#passphrase").await.send_keys(PASSPHRASE).await.unwrap();
+        find(&c, "#submit").await.click().await.unwrap();
+        find(&c, "li[data-name='k']").await;
+
+        // A check recorded without saving (as Check all does until it ends), and a copy.
+        let script = "const done = arguments[arguments.length - 1];\
+            const api = window.__TAURI_INTERNALS__;\
+            api.invoke('list_entries').then(l => api.invoke('check_entry', { id: l[0].id, deep: false, save: false }))\
+              .then(r => done(r.status), e => done('error: ' + e));";
+        let status = c.execute_async(script, vec![]).await.unwrap();
+        assert!(status.as_str().is_some_and(|s| !s.starts_with("error")), "{status}");
+        assert!(!v.ok(&["show", "k"], None).contains("last check"), "saved already");
+        find(&c, "button[aria-label='Copy k']").await.click().await.unwrap();
+        x.wait_for_clipboard(QUIT_KEY);
+
+        let pid = app_pid(&v.path);
+        assert!(Command::new("kill").args([signal, &pid.to_string()]).status().unwrap().success());
+        // Gone, or a zombie its parent has not reaped yet.
+        let running = || std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| !s.contains(") Z "));
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while running() {
+            assert!(Instant::now() < deadline, "the app did not quit on {signal}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert!(v.ok(&["show", "k"], None).contains("last check"), "{signal}: the check result was lost");
+        assert_ne!(x.clipboard().as_deref(), Some(QUIT_KEY), "{signal}: the key outlived the app on the clipboard");
+        driver.assert_output_free_of(&[QUIT_KEY, PASSPHRASE]);
+    }
+}
+
+/// Locking clears the key the app copied and reloads the page (nothing of the unlocked page
+/// stays in the window); a revealed key hides itself after 10 s.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lock_clears_the_clipboard_and_reloads_and_reveal_hides_itself() {
+    use keyward_e2e::{PASSPHRASE, TestVault};
+    require_tool("xclip");
+    const LOCK_KEY: &str = "gsk_LockTest0123456789abcdefghij";
+    let x = Xvfb::start();
     let v = TestVault::new();
-    v.ok(&["add", "k", "--provider", "openai", "--base-url", &providers.base_url("openai")], Some(QUIT_KEY));
+    v.ok(&["add", "k", "--provider", "groq"], Some(LOCK_KEY));
     let driver = Driver::start(&x.display, v.dir.path(), &v.path);
     let c = connect(&driver).await;
     find(&c, "#passphrase").await.send_keys(PASSPHRASE).await.unwrap();
     find(&c, "#submit").await.click().await.unwrap();
     find(&c, "li[data-name='k']").await;
 
-    // A check recorded without saving (as Check all does until it ends), and a copy.
-    let script = "const done = arguments[arguments.length - 1];\
-        const api = window.__TAURI_INTERNALS__;\
-        api.invoke('list_entries').then(l => api.invoke('check_entry', { id: l[0].id, deep: false, save: false }))\
-          .then(r => done(r.status), e => done('error: ' + e));";
-    let status = c.execute_async(script, vec![]).await.unwrap();
-    assert!(status.as_str().is_some_and(|s| !s.starts_with("error")), "{status}");
-    assert!(!v.ok(&["show", "k"], None).contains("last check"), "saved already");
-    find(&c, "button[aria-label='Copy k']").await.click().await.unwrap();
-    x.wait_for_clipboard(QUIT_KEY);
-
-    let pid = app_pid(&v.path);
-    assert!(Command::new("kill").args(["-TERM", &pid.to_string()]).status().unwrap().success());
-    let deadline = Instant::now() + Duration::from_secs(20);
-    // Gone, or a zombie its parent has not reaped yet.
-    let running = || std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| !s.contains(") Z "));
-    while running() {
-        assert!(Instant::now() < deadline, "the app did not quit on SIGTERM");
-        tokio::time::sleep(Duration::from_millis(100)).await;
+    // Revealed, still shown a few seconds later, hidden by itself after 10 s.
+    find(&c, "button[aria-label='Reveal k']").await.click().await.unwrap();
+    find(&c, "button[aria-label='Hide k']").await;
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    assert!(c.find(fantoccini::Locator::Css("button[aria-label='Hide k']")).await.is_ok(), "hidden too soon");
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while c.find(fantoccini::Locator::Css("button[aria-label='Reveal k']")).await.is_err() {
+        assert!(Instant::now() < deadline, "the revealed key did not hide itself");
+        tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    assert!(v.ok(&["show", "k"], None).contains("last check"), "the check result was lost on quitting");
-    assert_ne!(x.clipboard().as_deref(), Some(QUIT_KEY), "the key outlived the app on the clipboard");
-    driver.assert_output_free_of(&[QUIT_KEY, PASSPHRASE]);
+
+    // Copy, then lock: the key leaves the clipboard and the page is a new one.
+    c.execute("window.keywardTestMarker = 1", vec![]).await.unwrap();
+    find(&c, "button[aria-label='Copy k']").await.click().await.unwrap();
+    x.wait_for_clipboard(LOCK_KEY);
+    find(&c, "#lock").await.click().await.unwrap();
+    wait_for_text(&c, "Unlock Keyward").await;
+    assert_ne!(x.clipboard().as_deref(), Some(LOCK_KEY), "the key stayed on the clipboard after locking");
+    let marker = c.execute("return typeof window.keywardTestMarker", vec![]).await.unwrap();
+    assert_eq!(marker.as_str(), Some("undefined"), "the page was not reloaded on lock");
+    driver.assert_output_free_of(&[LOCK_KEY, PASSPHRASE]);
+    c.close().await.unwrap();
 }

@@ -45,3 +45,54 @@ fn damaged_foreign_and_newer_files_are_refused_and_untouched() {
     fs::write(&v.path, &good).unwrap();
     assert_eq!(v.names(), ["k"]);
 }
+
+/// A full disk (a real one: a 512 KiB tmpfs): a change fails with one plain sentence, the vault
+/// is unchanged and still opens, and no temporary file is left behind.
+#[test]
+fn a_full_disk_changes_nothing() {
+    let v = TestVault::uninitialised();
+    let mount = v.dir.path().join("small-disk");
+    fs::create_dir(&mount).unwrap();
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=512k", "tmpfs"])
+        .arg(&mount)
+        .status()
+        .unwrap();
+    assert!(mounted.success(), "mounting a small tmpfs needs root (make test runs as root in CI)");
+    let _unmount = Unmount(mount.clone());
+    let vault = TestVault { dir: tempfile::tempdir().unwrap(), path: mount.join("vault.age") };
+    vault.ok(&["init", "--work-factor", keyward_e2e::TEST_WORK_FACTOR], None);
+    vault.ok(&["add", "k"], Some("sk-proj-before-the-disk-filled-up"));
+    let before = fs::read(&vault.path).unwrap();
+    let files_before = listing(&mount);
+
+    // Fill the disk.
+    let mut filler = fs::File::create(mount.join("filler")).unwrap();
+    let block = vec![0u8; 4096];
+    while std::io::Write::write_all(&mut filler, &block).is_ok() {}
+    drop(filler);
+
+    let err = vault.fails(&["add", "new"], Some("sk-proj-after-the-disk-filled-up"));
+    assert!(err.contains("The disk is full; the vault was not changed."), "{err}");
+    assert_eq!(fs::read(&vault.path).unwrap(), before);
+    let mut files_after = listing(&mount);
+    files_after.retain(|f| f != "filler");
+    assert_eq!(files_after, files_before, "a file was left behind");
+    fs::remove_file(mount.join("filler")).unwrap();
+    assert_eq!(vault.names(), ["k"]);
+}
+
+fn listing(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> =
+        fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    names
+}
+
+struct Unmount(std::path::PathBuf);
+
+impl Drop for Unmount {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}

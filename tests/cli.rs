@@ -200,6 +200,15 @@ fn only_get_export_and_run_ever_print_a_key() {
     let steps: &[(&[&str], Option<&str>)] = &[
         (&["add", "k", "--tag", "t", "--note", "n"], Some(OPENAI)),
         (&["add", "k"], Some(OPENAI)),
+        (&["init"], None),
+        // Checked against a closed port on this computer: a network error, nothing sent out.
+        (&["add", "local", "--provider", "openai", "--base-url", "http://127.0.0.1:9/v1"], Some(OPENAI)),
+        (&["test", "local"], None),
+        (&["copy", "k"], None),
+        (&["member", "add", "bob", "age1notakey"], None),
+        (&["member", "rm", "bob"], None),
+        (&["merge-driver", "/nonexistent/base", csv.to_str().unwrap(), "/nonexistent/theirs"], None),
+        (&["rm", "local"], None),
         (&["list"], None),
         (&["list", "--json"], None),
         (&["show", "k"], None),
@@ -223,7 +232,7 @@ fn only_get_export_and_run_ever_print_a_key() {
     ];
     for (args, stdin) in steps {
         let mut cmd = v.command(args);
-        cmd.env("RUST_LOG", "trace").env("RUST_BACKTRACE", "full");
+        cmd.env("RUST_LOG", "trace").env("RUST_BACKTRACE", "full").env_remove("DISPLAY").env_remove("WAYLAND_DISPLAY");
         let out = keyward_e2e::run_with_stdin(cmd, *stdin);
         for stream in [&out.stdout, &out.stderr] {
             let text = String::from_utf8_lossy(stream);
@@ -232,6 +241,17 @@ fn only_get_export_and_run_ever_print_a_key() {
             }
         }
     }
+    // The three that print a key do so on standard output only, and nothing else.
+    v.ok(&["add", "k"], Some(OPENAI));
+    for args in [&["get", "k"][..], &["export"], &["run", "--env", "OPENAI_API_KEY=k", "--", "true"]] {
+        let mut cmd = v.command(args);
+        cmd.env("RUST_LOG", "trace").env("RUST_BACKTRACE", "full");
+        let out = keyward_e2e::run_with_stdin(cmd, None);
+        assert!(out.status.success(), "keyward {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains(OPENAI) && !err.contains(keyward_e2e::PASSPHRASE), "keyward {args:?}: {err}");
+    }
+    assert_eq!(v.ok(&["get", "k"], None).trim(), OPENAI);
 }
 
 /// The vault's JSON, decrypted by the core (the age interop test does it with stock `age`).

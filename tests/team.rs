@@ -246,3 +246,31 @@ fn conflict_copies_from_a_sync_tool_are_merged_by_one_command() {
     assert_eq!(names, ["a", "b", "c"]);
     assert!(v.ok(&["merge"], None).contains("There are no conflict copies"));
 }
+
+/// Members with SSH keys (ssh-keygen, unencrypted): an ed25519 and an RSA member each open the
+/// vault with their `~/.ssh` key, in Keyward and in stock age.
+#[test]
+fn members_with_ssh_keys_open_the_vault() {
+    require_tool("ssh-keygen");
+    let dir = tempfile::tempdir().unwrap();
+    let (home, vault) = (dir.path(), dir.path().join("team.age"));
+    let (ann, _) = keygen(home, "ann");
+    ok(as_member(&vault, home, &ann, &["init", "--team", "--name", "ann"], None));
+    let mut ssh_members = Vec::new();
+    for (name, kind) in [("eve", "ed25519"), ("rob", "rsa")] {
+        let key = home.join(format!("id_{name}"));
+        let made =
+            Command::new("ssh-keygen").args(["-q", "-t", kind, "-N", "", "-C", name, "-f"]).arg(&key).output().unwrap();
+        assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+        let public = std::fs::read_to_string(key.with_extension("pub")).unwrap();
+        ok(as_member(&vault, home, &ann, &["member", "add", name, public.trim()], None));
+        ssh_members.push(key);
+    }
+    ok(as_member(&vault, home, &ann, &["add", "openai", "--provider", "openai"], Some(KEY)));
+    for key in &ssh_members {
+        assert_eq!(ok(as_member(&vault, home, key, &["get", "openai"], None)).trim(), KEY);
+        let plain = stock_age_decrypt(&vault, key);
+        assert!(plain.status.success(), "{}", String::from_utf8_lossy(&plain.stderr));
+        assert!(String::from_utf8_lossy(&plain.stdout).contains(KEY));
+    }
+}

@@ -106,6 +106,12 @@ mod tests {
     }
 
     #[test]
+    fn defaults_clear_the_clipboard_after_30_s_and_lock_after_10_minutes() {
+        let s = Settings::default();
+        assert_eq!((s.clipboard_clear_secs, s.auto_lock_secs), (30, 600));
+    }
+
+    #[test]
     fn checked_clamps_and_refuses_a_bad_proxy() {
         let s = Settings { clipboard_clear_secs: 0, theme: "neon".into(), ..Default::default() }.checked().unwrap();
         assert_eq!((s.clipboard_clear_secs, s.theme.as_str()), (1, "system"));

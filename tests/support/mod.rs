@@ -147,6 +147,12 @@ pub fn free_port() -> u16 {
 
 /// Runs `age ARGS` under expect, typing `passphrase` at each passphrase prompt.
 pub fn age_with_passphrase(args: &[&str], passphrase: &str) {
+    let status = age_with_passphrase_status(args, passphrase);
+    assert!(status.success(), "age {args:?} failed: {status}");
+}
+
+/// As [`age_with_passphrase`], returning how age exited.
+pub fn age_with_passphrase_status(args: &[&str], passphrase: &str) -> std::process::ExitStatus {
     require_tool("age");
     require_tool("expect");
     let quoted: Vec<String> = args.iter().map(|a| format!("{{{a}}}")).collect();
@@ -154,11 +160,5 @@ pub fn age_with_passphrase(args: &[&str], passphrase: &str) {
         "log_user 0\nset timeout 60\nspawn age {}\nexpect {{\n  -re {{passphrase[^:]*:}} {{ send -- \"$env(AGE_TEST_PASSPHRASE)\\r\"; exp_continue }}\n  eof\n}}\nlassign [wait] pid spawnid os_error value\nexit $value\n",
         quoted.join(" ")
     );
-    let status = std::process::Command::new("expect")
-        .arg("-c")
-        .arg(script)
-        .env("AGE_TEST_PASSPHRASE", passphrase)
-        .status()
-        .unwrap();
-    assert!(status.success(), "age {args:?} failed: {status}");
+    std::process::Command::new("expect").arg("-c").arg(script).env("AGE_TEST_PASSPHRASE", passphrase).status().unwrap()
 }
