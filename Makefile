@@ -16,7 +16,7 @@ test: deps-test ui lint
 	$(CARGO) deny --log-level error check bans licenses sources
 	npm test --silent
 	$(CARGO) build --workspace --all-targets $(APP_FEATURES)
-	$(CARGO) check --manifest-path fuzz/Cargo.toml
+	scripts/fuzz-smoke.sh
 	set -o pipefail; $(CARGO) test --workspace $(APP_FEATURES) 2>&1 | tee /dev/stderr \
 	  | awk '/^test result:/ { p += $$4; f += $$6 } END { printf "all tests: %d passed, %d failed\n", p, f }'
 

@@ -12,7 +12,7 @@ if ! command -v cargo >/dev/null 2>&1; then
 fi
 
 # System packages: age and expect drive the interop tests; xvfb/xclip the clipboard test;
-# g++ builds libFuzzer for the fuzz target's compile check.
+# g++ builds libFuzzer for the fuzz targets' 30-second runs.
 apt_packages=()
 # libwebkit2gtk-4.1-dev builds the desktop app; webkit2gtk-driver drives it in tests.
 app_packages=(libwebkit2gtk-4.1-dev build-essential pkg-config libssl-dev)
@@ -69,6 +69,12 @@ fi
 if [ "$purpose" = test ] && ! command -v cargo-deny >/dev/null 2>&1; then
   say "installing cargo-deny"
   cargo install cargo-deny --locked --quiet
+fi
+
+# cargo-fuzz: `make test` runs each fuzz target for 30 s.
+if [ "$purpose" = test ] && ! command -v cargo-fuzz >/dev/null 2>&1; then
+  say "installing cargo-fuzz"
+  cargo install cargo-fuzz --locked --quiet
 fi
 
 if [ "$purpose" = fuzz ]; then
