@@ -113,7 +113,11 @@ pub async fn find(c: &Client, css: &str) -> fantoccini::elements::Element {
 pub async fn wait_for_text(c: &Client, needle: &str) {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
-        let body = c.find(Locator::Css("body")).await.unwrap().text().await.unwrap_or_default();
+        // While the page reloads (as on lock), the old one may be gone: try again.
+        let body = match c.find(Locator::Css("body")).await {
+            Ok(body) => body.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
         if body.contains(needle) {
             return;
         }
