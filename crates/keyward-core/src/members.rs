@@ -208,8 +208,21 @@ pub fn value_set_at(entry: &Entry) -> DateTime<Utc> {
 pub fn merge_members(a: &[Member], b: &[Member]) -> Vec<Member> {
     let mut by_key: std::collections::BTreeMap<String, &Member> = Default::default();
     for m in a.iter().chain(b) {
-        let order =
-            |m: &Member| (m.changed_at(), m.removed_at.is_some(), m.name.clone(), m.added_by.clone(), m.added_at);
+        // The record changed last wins; equal times are settled by every other field, so that
+        // merging in any order gives the same result (two people removing the same member in
+        // the same second differ only in `removed_by`).
+        let order = |m: &Member| {
+            (
+                m.changed_at(),
+                m.removed_at.is_some(),
+                m.name.clone(),
+                m.added_by.clone(),
+                m.added_at,
+                m.removed_at,
+                m.removed_by.clone(),
+                serde_json::to_string(&m.unknown).unwrap_or_default(),
+            )
+        };
         match by_key.get(&m.key_id()) {
             Some(old) if order(old) >= order(m) => {}
             _ => {
@@ -235,6 +248,25 @@ mod tests {
 
     fn key() -> String {
         age::x25519::Identity::generate().to_public().to_string()
+    }
+
+    /// Found by the merge property test: two people remove the same member in the same second.
+    #[test]
+    fn simultaneous_removals_merge_the_same_either_way() {
+        let carol = Member {
+            name: "carol".into(),
+            public_key: key(),
+            added_at: at(0),
+            added_by: "alice".into(),
+            removed_at: Some(at(36)),
+            removed_by: Some("carol".into()),
+            unknown: Default::default(),
+        };
+        let by_alice = Member { removed_by: Some("alice".into()), ..carol.clone() };
+        let ab = merge_members(std::slice::from_ref(&carol), std::slice::from_ref(&by_alice));
+        let ba = merge_members(std::slice::from_ref(&by_alice), std::slice::from_ref(&carol));
+        assert_eq!(ab, ba);
+        assert_eq!(ab.len(), 1);
     }
 
     #[test]
