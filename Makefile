@@ -17,7 +17,9 @@ test: deps-test ui lint
 	npm test --silent
 	$(CARGO) build --workspace --all-targets $(APP_FEATURES)
 	scripts/fuzz-smoke.sh
-	set -o pipefail; $(CARGO) test --workspace $(APP_FEATURES) 2>&1 | tee /dev/stderr \
+	@# Tests talk to 127.0.0.1 only: no proxy from the environment may carry their keys elsewhere.
+	set -o pipefail; env -u http_proxy -u https_proxy -u all_proxy -u HTTP_PROXY -u HTTPS_PROXY -u ALL_PROXY \
+	  $(CARGO) test --workspace $(APP_FEATURES) 2>&1 | tee /dev/stderr \
 	  | awk '/^test result:/ { p += $$4; f += $$6 } END { printf "all tests: %d passed, %d failed\n", p, f }'
 
 lint:

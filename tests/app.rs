@@ -611,6 +611,15 @@ async fn lock_clears_the_clipboard_and_reloads_and_reveal_hides_itself() {
     find(&c, "#submit").await.click().await.unwrap();
     find(&c, "li[data-name='k']").await;
 
+    // A value of several lines pasted into the one-line key field is refused, not cut.
+    x.copy_as_user("-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n");
+    find(&c, "#add").await.click().await.unwrap();
+    find(&c, "#new-secret").await.send_keys("\u{E009}v\u{E000}").await.unwrap(); // Ctrl+V
+    wait_for_text(&c, "This value has several lines").await;
+    let value = find(&c, "#new-secret").await.prop("value").await.unwrap().unwrap_or_default();
+    assert_eq!(value, "", "the pasted lines went into the field");
+    find(&c, ".buttons button[type='button']").await.click().await.unwrap(); // Cancel
+
     // Revealed, still shown a few seconds later, hidden by itself after 10 s.
     find(&c, "button[aria-label='Reveal k']").await.click().await.unwrap();
     find(&c, "button[aria-label='Hide k']").await;

@@ -64,35 +64,42 @@ fn a_remembered_vault_opens_without_its_passphrase_until_forgotten() {
 }
 
 /// Deleting a remembered vault's file takes its passphrase out of the keyring the next time
-/// Keyward runs; a vault whose whole folder is gone (a drive not mounted) stays remembered.
+/// Keyward runs, once no remembered copy of the same vault uses it. A vault whose folder is gone
+/// or left empty (a drive or share not mounted) stays remembered.
 #[test]
 fn a_deleted_vault_is_forgotten() {
     let v = TestVault::new();
-    let usb = v.dir.path().join("usb");
-    std::fs::create_dir(&usb).unwrap();
     let out = in_keyring_session(
         &v,
         &format!(
             r#"export KEYWARD_PASSPHRASE='{PASSPHRASE}'
+count() {{ secret-tool search --all service keyward 2>&1 | grep -c '^label = ' || true; }}
 "$K" remember
-"$K" --vault "$HOME/usb/v.age" init --work-factor 10
-"$K" --vault "$HOME/usb/v.age" remember
-echo '--- before'
-secret-tool search --all service keyward 2>&1 | grep -c '^label = ' || true
+mkdir "$HOME/copy" && cp "$KEYWARD_VAULT" "$HOME/copy/vault.age" && touch "$HOME/copy/notes.txt"
+"$K" --vault "$HOME/copy/vault.age" remember
+for d in usb solo; do
+  "$K" --vault "$HOME/$d/v.age" init --work-factor 10
+  "$K" --vault "$HOME/$d/v.age" remember
+done
+echo "--- before"; count
 rm "$KEYWARD_VAULT"
+"$K" --vault "$HOME/other.age" list >/dev/null 2>&1 || true
+echo "--- one copy deleted"; count
+rm -f "$HOME/copy/vault.age" "$HOME"/solo/* "$HOME"/solo/.[!.]*
 mv "$HOME/usb" "$HOME/unmounted"
-"$K" --vault "$HOME/other.age" list 2>&1 || true
-echo '--- after'
-secret-tool search --all service keyward 2>&1 | grep -c '^label = ' || true
+"$K" --vault "$HOME/other.age" list >/dev/null 2>&1 || true
+echo "--- both copies deleted"; count
 "#
         ),
     );
     let count =
         |name: &str| out.split(&format!("--- {name}\n")).nth(1).and_then(|s| s.lines().next()).map(str::to_string);
-    assert_eq!(count("before").as_deref(), Some("2"), "{out}");
-    assert_eq!(count("after").as_deref(), Some("1"), "{out}");
+    assert_eq!(count("before").as_deref(), Some("3"), "{out}");
+    assert_eq!(count("one copy deleted").as_deref(), Some("3"), "the copy's passphrase went: {out}");
+    assert_eq!(count("both copies deleted").as_deref(), Some("2"), "{out}");
     let index = std::fs::read_to_string(v.dir.path().join("data/keyward/remembered.json")).unwrap();
-    assert!(index.contains("usb") && !index.contains(&*v.path.to_string_lossy()), "{index}");
+    assert!(index.contains("usb") && index.contains("solo"), "{index}");
+    assert!(!index.contains("copy") && !index.contains(&*v.path.to_string_lossy()), "{index}");
 }
 
 #[test]

@@ -55,13 +55,20 @@ async fn after_locking_the_main_process_holds_none_of_the_keys() {
         );
     }
 
+    // The search works: while unlocked, the keys are in memory and are found.
+    let pid = app_pid(&v.path);
+    let plain: Vec<&[u8]> = KEYS.iter().map(|(_, _, key)| key.as_bytes()).collect();
+    let (unlocked, _) = find_in_memory(pid, &plain);
+    for (i, (name, _, _)) in KEYS.iter().enumerate() {
+        assert!(unlocked.iter().any(|(n, _)| *n == i), "{name}'s key was not found while unlocked");
+    }
+
     // Lock.
     find(&c, "#lock").await.click().await.unwrap();
     wait_for_text(&c, "Unlock Keyward").await;
     assert_eq!(invoke(&c, "list_entries").await, "error: The vault is locked.");
 
     // Dump the app's main process and look for every key.
-    let pid = app_pid(&v.path);
     // Each secret as UTF-8 (Rust, C) and as UTF-16 (WebKit's strings).
     let mut secrets: Vec<(&str, &str)> = KEYS.iter().map(|(name, _, key)| (*name, *key)).collect();
     secrets.push(("the passphrase", PASSPHRASE));

@@ -28,7 +28,7 @@ pub fn copy(app: &AppHandle, secret: Secret, clear_after: Duration) -> Result<()
 /// Clears the clipboard if it still holds the key we put there.
 pub fn clear_if_ours(app: &AppHandle) {
     let state = app.state::<AppState>();
-    let mut copied = state.copied.lock().unwrap();
+    let mut copied = state.copied.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let Some(ours) = copied.as_ref() else { return };
     let current = app.clipboard().read_text().ok().map(zeroize::Zeroizing::new);
     if clipboard::should_clear(current.as_deref().map(String::as_str), ours) {

@@ -68,11 +68,20 @@ pub fn run() {
         ])
         .build(tauri::generate_context!())
         .expect("the Keyward window could not be created")
-        .run(|app, event| {
-            if let tauri::RunEvent::Exit = event {
-                // Leave nothing on the clipboard, nothing unsaved and nothing unlocked when
-                // quitting, from the window or from the OS (quit_signals).
+        .run(|app, event| match event {
+            // Quitting, from the window or from the OS (quit_signals): leave nothing on the
+            // clipboard, nothing unsaved and nothing unlocked. This must happen here, before the
+            // plugins are torn down: at `Exit` the clipboard plugin is gone (and panics if used).
+            tauri::RunEvent::ExitRequested { .. } => {
+                clipboard::clear_if_ours(app);
                 commands::vault::lock_now(app, &app.state::<AppState>());
             }
+            // Whatever way the loop ends, the secrets are dropped (wiped).
+            tauri::RunEvent::Exit => {
+                let state = app.state::<AppState>();
+                *state.vault.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+                *state.copied.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+            }
+            _ => {}
         });
 }

@@ -66,6 +66,11 @@ impl Driver {
     pub fn assert_output_free_of(&self, secrets: &[&str]) {
         let output = self.output();
         eprintln!("searched {} bytes the app and its drivers printed", output.len());
+        // GLib's debug messages alone fill it: an empty log means the output was not captured.
+        assert!(!output.is_empty(), "nothing the app printed was captured in {}", self.log.display());
+        // A panic is a bug anywhere, and at exit it would skip clearing the clipboard.
+        let panics: Vec<&str> = output.lines().filter(|l| l.contains("panicked at")).collect();
+        assert!(panics.is_empty(), "the app panicked: {panics:?}");
         for (i, secret) in secrets.iter().enumerate() {
             assert!(
                 !output.contains(secret),

@@ -115,29 +115,52 @@ pub fn forget(data_dir: &Path, vault: &Path) -> Result<bool> {
     Ok(true)
 }
 
-/// Forgets every remembered vault whose file was deleted (its folder is still there, so it is
-/// not merely on a drive that is not mounted now): their keyring items go too. Touches the
-/// keyring only when there is such a vault. Returns the vaults forgotten.
+/// Forgets every remembered vault whose file was clearly deleted, with its keyring item (kept
+/// while another remembered path, a copy of the same vault, still uses it). Touches the keyring
+/// only when there is such a vault. Returns the vaults forgotten.
 pub fn forget_deleted(data_dir: &Path) -> Result<Vec<PathBuf>> {
     let mut index = Index::load(data_dir);
-    let deleted: Vec<String> = index
-        .vaults
-        .keys()
-        .filter(|path| {
-            let path = Path::new(path.as_str());
-            !path.exists() && path.parent().is_some_and(Path::is_dir)
-        })
-        .cloned()
-        .collect();
+    let deleted: Vec<String> =
+        index.vaults.keys().filter(|path| clearly_deleted(Path::new(path.as_str()))).cloned().collect();
     for path in &deleted {
         let id = index.vaults.remove(path).expect("listed above");
-        match entry(&id)?.delete_credential() {
-            Ok(()) | Err(keyring_core::Error::NoEntry) => {}
-            Err(e) => return Err(keyring_error(e)),
+        if !index.vaults.values().any(|other| *other == id) {
+            match entry(&id)?.delete_credential() {
+                Ok(()) | Err(keyring_core::Error::NoEntry) => {}
+                Err(e) => return Err(keyring_error(e)),
+            }
         }
         index.save()?;
     }
     Ok(deleted.into_iter().map(PathBuf::from).collect())
+}
+
+/// The file is not there (not merely unreadable), while its folder is: a folder with other
+/// files in it, not a mount point (an unmounted drive or share leaves an empty folder, or one
+/// on the device of its parent).
+fn clearly_deleted(path: &Path) -> bool {
+    if !path.is_absolute() {
+        return false;
+    }
+    let missing = matches!(std::fs::symlink_metadata(path), Err(e) if e.kind() == std::io::ErrorKind::NotFound);
+    let Some(folder) = path.parent() else { return false };
+    let has_files = std::fs::read_dir(folder).is_ok_and(|mut entries| entries.next().is_some());
+    missing && has_files && !is_mount_point(folder)
+}
+
+#[cfg(unix)]
+fn is_mount_point(folder: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let device = |p: &Path| std::fs::metadata(p).map(|m| m.dev());
+    match (device(folder), folder.parent().map(device)) {
+        (Ok(here), Some(Ok(above))) => here != above,
+        _ => true, // cannot tell: keep the vault remembered
+    }
+}
+
+#[cfg(not(unix))]
+fn is_mount_point(_folder: &Path) -> bool {
+    false
 }
 
 /// Whether the vault at `vault` is remembered on this device (no keyring access).

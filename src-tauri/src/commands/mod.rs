@@ -44,7 +44,7 @@ pub fn save_unsaved_checks(state: &AppState) -> std::result::Result<(), VaultErr
     if !state.unsaved_checks.swap(false, std::sync::atomic::Ordering::SeqCst) {
         return Ok(());
     }
-    let mut guard = state.vault.lock().unwrap();
+    let mut guard = state.vault.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let result = guard.as_mut().map_or(Ok(()), |vault| vault.save().map(|_| ()));
     if result.is_err() {
         state.unsaved_checks.store(true, std::sync::atomic::Ordering::SeqCst);

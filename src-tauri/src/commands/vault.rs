@@ -184,8 +184,9 @@ pub fn lock_now(app: &AppHandle, state: &AppState) {
     // Check results of an unfinished Check all are saved if the vault can be written.
     let _ = super::save_unsaved_checks(state);
     state.unsaved_checks.store(false, std::sync::atomic::Ordering::SeqCst);
-    *state.deleted.lock().unwrap() = None;
-    *state.vault.lock().unwrap() = None;
+    // A command that panicked while holding a lock must not stop locking.
+    *state.deleted.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+    *state.vault.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = None;
     clipboard::clear_if_ours(app);
     set_title(app, "Keyward");
 }
