@@ -11,6 +11,7 @@ pub fn copy(ctx: &Context, name: &str, clear_after: Duration) -> Result<(), Vaul
     let secret = vault.document().get(name)?.secret.clone();
     drop(vault);
 
+    let quit = QuitSignals::catch();
     let unavailable = |_| VaultError::Invalid("No clipboard is available here (no graphical session?).".into());
     let mut board = arboard::Clipboard::new().map_err(unavailable)?;
     set_secret_text(&mut board, secret.expose()).map_err(unavailable)?;
@@ -19,30 +20,57 @@ pub fn copy(ctx: &Context, name: &str, clear_after: Duration) -> Result<(), Vaul
 
     // The clipboard is served by this process (X11, Wayland): it waits here until the timeout,
     // or until it is told to quit (Ctrl-C, SIGTERM, SIGHUP), and clears the key either way.
-    wait_unless_told_to_quit(clear_after);
+    quit.wait(clear_after);
     let current = board.get_text().ok().map(Zeroizing::new);
     if clipboard::should_clear(current.as_deref().map(String::as_str), &secret) {
         let _ = board.clear();
-        println!("Cleared the clipboard.");
+        say("Cleared the clipboard.");
     } else {
-        println!("The clipboard holds something else now; left it as it is.");
+        say("The clipboard holds something else now; left it as it is.");
     }
     Ok(())
 }
 
-/// Sleeps for `duration`, or less when a quit signal arrives first.
-fn wait_unless_told_to_quit(duration: Duration) {
+/// Prints a line, ignoring a terminal that is gone (after SIGHUP): the clipboard was handled.
+fn say(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout(), "{line}");
+}
+
+/// Ctrl-C, SIGTERM and SIGHUP, caught from before the key is copied until the wait ends, so that
+/// no quit signal can end `copy` with the key left on the clipboard.
+struct QuitSignals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
-        if let Ok(runtime) = runtime {
+    caught: Option<(tokio::runtime::Runtime, [tokio::signal::unix::Signal; 3])>,
+}
+
+impl QuitSignals {
+    fn catch() -> QuitSignals {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().ok();
+            let caught = runtime.and_then(|runtime| {
+                let _context = runtime.enter();
+                let signals = [
+                    signal(SignalKind::terminate()).ok()?,
+                    signal(SignalKind::interrupt()).ok()?,
+                    signal(SignalKind::hangup()).ok()?,
+                ];
+                drop(_context);
+                Some((runtime, signals))
+            });
+            QuitSignals { caught }
+        }
+        #[cfg(not(unix))]
+        QuitSignals {}
+    }
+
+    /// Sleeps for `duration`, or less when a quit signal arrives first.
+    fn wait(self, duration: Duration) {
+        #[cfg(unix)]
+        if let Some((runtime, [mut term, mut int, mut hup])) = self.caught {
             runtime.block_on(async {
-                let (Ok(mut term), Ok(mut int), Ok(mut hup)) =
-                    (signal(SignalKind::terminate()), signal(SignalKind::interrupt()), signal(SignalKind::hangup()))
-                else {
-                    return tokio::time::sleep(duration).await;
-                };
                 tokio::select! {
                     _ = tokio::time::sleep(duration) => {}
                     _ = term.recv() => {}
@@ -52,8 +80,8 @@ fn wait_unless_told_to_quit(duration: Duration) {
             });
             return;
         }
+        std::thread::sleep(duration);
     }
-    std::thread::sleep(duration);
 }
 
 /// Marks the text as a secret where the OS allows: hidden from clipboard history.
