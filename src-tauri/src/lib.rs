@@ -72,10 +72,7 @@ pub fn run() {
             // Quitting, from the window or from the OS (quit_signals): leave nothing on the
             // clipboard, nothing unsaved and nothing unlocked. This must happen here, before the
             // plugins are torn down: at `Exit` the clipboard plugin is gone (and panics if used).
-            tauri::RunEvent::ExitRequested { .. } => {
-                clipboard::clear_if_ours(app);
-                commands::vault::lock_now(app, &app.state::<AppState>());
-            }
+            tauri::RunEvent::ExitRequested { .. } => commands::vault::lock_now(app, &app.state::<AppState>()),
             // Whatever way the loop ends, the secrets are dropped (wiped).
             tauri::RunEvent::Exit => {
                 let state = app.state::<AppState>();

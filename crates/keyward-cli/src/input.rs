@@ -11,12 +11,12 @@ const NEW_PASSPHRASE_ENV: &str = "KEYWARD_NEW_PASSPHRASE";
 /// Environment variables that may hold a passphrase (never passed on to other programs).
 pub const PASSPHRASE_VARS: [&str; 2] = [PASSPHRASE_ENV, NEW_PASSPHRASE_ENV];
 
-/// The passphrase of an existing vault.
 /// Whether KEYWARD_PASSPHRASE is set (then it is used, before the OS keyring).
 pub fn passphrase_in_env() -> bool {
     std::env::var_os(PASSPHRASE_ENV).is_some_and(|v| !v.is_empty())
 }
 
+/// The passphrase of an existing vault.
 pub fn passphrase(file: Option<&Path>) -> Result<SecretString, VaultError> {
     if let Some(file) = file {
         return from_file(file);

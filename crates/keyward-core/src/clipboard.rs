@@ -58,7 +58,9 @@ pub fn running_history_managers() -> Vec<&'static str> {
 /// The warning to show once when such managers run: plain words and what to do.
 pub fn history_warning(managers: &[&str]) -> String {
     format!(
-        "{} keeps a history of what you copy and may ignore the mark that asks it not to keep keys:          a copied key can stay in its history after Keyward clears the clipboard. Consider a shorter          clear time, or turn off its history for secrets.",
+        "{} keeps a history of what you copy and may ignore the mark that asks it not to keep keys: \
+         a copied key can stay in its history after Keyward clears the clipboard. Consider a shorter \
+         clear time, or turn off its history for secrets.",
         managers.join(" and ")
     )
 }

@@ -177,18 +177,27 @@ impl Document {
 }
 
 impl Document {
+    /// Whether this team vault can be made personal again (one member is left); says why not.
+    pub fn check_make_personal(&self) -> Result<()> {
+        self.only_member().map(|_| ())
+    }
+
     /// Makes a team vault with one member left personal again: that member's record is kept,
     /// marked as [`MADE_PERSONAL`] (so that merging an older copy does not bring the team back).
     pub fn make_personal(&mut self, change: &Change) -> Result<()> {
+        let only = self.only_member()?;
+        let member = &mut self.members[only];
+        member.removed_at = Some(change.now.max(member.added_at + chrono::Duration::nanoseconds(1)));
+        member.removed_by = Some(MADE_PERSONAL.to_string());
+        Ok(())
+    }
+
+    /// The index of the only active member.
+    fn only_member(&self) -> Result<usize> {
         let active: Vec<usize> = (0..self.members.len()).filter(|&i| self.members[i].is_active()).collect();
         match active[..] {
             [] => Err(VaultError::Invalid("This is already a personal vault.".into())),
-            [only] => {
-                let member = &mut self.members[only];
-                member.removed_at = Some(change.now.max(member.added_at + chrono::Duration::nanoseconds(1)));
-                member.removed_by = Some(MADE_PERSONAL.to_string());
-                Ok(())
-            }
+            [only] => Ok(only),
             _ => Err(VaultError::Invalid(format!(
                 "Remove the other {} member(s) first (they may have kept copies of the keys).",
                 active.len() - 1

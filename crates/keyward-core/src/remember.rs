@@ -15,14 +15,14 @@ use std::sync::OnceLock;
 const SERVICE: &str = "keyward";
 
 /// The index file: `remembered.json` in the client's data folder.
-pub struct Index {
+struct Index {
     path: PathBuf,
     /// Canonical vault path → vault id.
     vaults: BTreeMap<String, String>,
 }
 
 impl Index {
-    pub fn load(data_dir: &Path) -> Index {
+    fn load(data_dir: &Path) -> Index {
         let path = data_dir.join("remembered.json");
         let vaults = std::fs::read(&path).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default();
         Index { path, vaults }
@@ -33,7 +33,7 @@ impl Index {
     }
 
     /// The id of the vault at this path, if it is remembered here.
-    pub fn vault_id(&self, vault: &Path) -> Option<&str> {
+    fn vault_id(&self, vault: &Path) -> Option<&str> {
         self.vaults.get(&Self::key(vault)).map(String::as_str)
     }
 
@@ -115,6 +115,19 @@ pub fn forget(data_dir: &Path, vault: &Path) -> Result<bool> {
     Ok(true)
 }
 
+/// After the vault's passphrase changed: if it is remembered here, the keyring gets the new
+/// one; if that fails, the old one is forgotten rather than kept (and the error returned).
+/// Returns whether the vault is remembered.
+pub fn follow_new_passphrase(data_dir: &Path, vault: &Path, vault_id: &str, new: &SecretString) -> Result<bool> {
+    if !is_remembered(data_dir, vault) {
+        return Ok(false);
+    }
+    remember(data_dir, vault, vault_id, new).inspect_err(|_| {
+        let _ = forget(data_dir, vault);
+    })?;
+    Ok(true)
+}
+
 /// Forgets every remembered vault whose file was clearly deleted, with its keyring item (kept
 /// while another remembered path, a copy of the same vault, still uses it). Touches the keyring
 /// only when there is such a vault. Returns the vaults forgotten.
@@ -122,16 +135,24 @@ pub fn forget_deleted(data_dir: &Path) -> Result<Vec<PathBuf>> {
     let mut index = Index::load(data_dir);
     let deleted: Vec<String> =
         index.vaults.keys().filter(|path| clearly_deleted(Path::new(path.as_str()))).cloned().collect();
+    if deleted.is_empty() {
+        return Ok(Vec::new());
+    }
     for path in &deleted {
         let id = index.vaults.remove(path).expect("listed above");
         if !index.vaults.values().any(|other| *other == id) {
             match entry(&id)?.delete_credential() {
                 Ok(()) | Err(keyring_core::Error::NoEntry) => {}
-                Err(e) => return Err(keyring_error(e)),
+                Err(e) => {
+                    // What was forgotten so far stays forgotten.
+                    index.vaults.insert(path.clone(), id);
+                    index.save()?;
+                    return Err(keyring_error(e));
+                }
             }
         }
-        index.save()?;
     }
+    index.save()?;
     Ok(deleted.into_iter().map(PathBuf::from).collect())
 }
 

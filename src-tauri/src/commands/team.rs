@@ -4,7 +4,7 @@
 use super::{LOCKED, Result, sentence, whoami, with_document};
 use crate::AppState;
 use keyward_core::identity;
-use keyward_core::{Change, SecretString};
+use keyward_core::{SecretString, VaultError};
 use serde::Serialize;
 use std::path::PathBuf;
 use tauri::{AppHandle, State};
@@ -120,41 +120,19 @@ pub fn make_team(state: State<'_, AppState>, name: String, passphrase: String) -
 
 #[tauri::command(async)]
 pub fn add_member(state: State<'_, AppState>, name: String, public_key: String) -> Result<TeamView> {
-    let actor = actor(&state);
-    {
-        let mut guard = state.vault.lock().unwrap();
-        let vault = guard.as_mut().ok_or(LOCKED)?;
-        if !vault.document().is_team() {
-            return Err("Make this a team vault first.".into());
+    super::change_and_save(&state, |doc, change| {
+        if !doc.is_team() {
+            return Err(VaultError::Invalid("Make this a team vault first.".into()));
         }
-        let before = vault.document().clone();
-        let change = Change { now: chrono::Utc::now(), actor: &actor };
-        let result = vault
-            .document_mut()
-            .add_member(&name, &public_key, &change)
-            .map(|_| ())
-            .and_then(|()| vault.save().map(|_| ()));
-        if let Err(e) = result {
-            *vault.document_mut() = before;
-            return Err(sentence(e));
-        }
-    }
+        doc.add_member(&name, &public_key, change).map(|_| ())
+    })?;
     team_status(state)
 }
 
 /// Removes a member; returns the keys they could read (to rotate).
 #[tauri::command(async)]
 pub fn remove_member(state: State<'_, AppState>, name: String) -> Result<Vec<String>> {
-    let actor = actor(&state);
-    let mut guard = state.vault.lock().unwrap();
-    let vault = guard.as_mut().ok_or(LOCKED)?;
-    let before = vault.document().clone();
-    let change = Change { now: chrono::Utc::now(), actor: &actor };
-    let result = vault.document_mut().remove_member(&name, &change).and_then(|keys| vault.save().map(|_| keys));
-    if result.is_err() {
-        *vault.document_mut() = before;
-    }
-    result.map_err(sentence)
+    super::change_and_save(&state, |doc, change| doc.remove_member(&name, change))
 }
 
 /// Puts my public key on the clipboard (it is not a secret).

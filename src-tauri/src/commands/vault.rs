@@ -181,13 +181,14 @@ pub fn lock(app: AppHandle, state: State<'_, AppState>) {
 /// vault (which wipes its secrets). Also called when the session locks or the machine sleeps.
 pub fn lock_now(app: &AppHandle, state: &AppState) {
     state.locked_once.store(true, std::sync::atomic::Ordering::SeqCst);
+    // The clipboard first: saving pending check results may wait for the vault.
+    clipboard::clear_if_ours(app);
     // Check results of an unfinished Check all are saved if the vault can be written.
     let _ = super::save_unsaved_checks(state);
     state.unsaved_checks.store(false, std::sync::atomic::Ordering::SeqCst);
     // A command that panicked while holding a lock must not stop locking.
     *state.deleted.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = None;
     *state.vault.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = None;
-    clipboard::clear_if_ours(app);
     set_title(app, "Keyward");
 }
 
@@ -238,11 +239,6 @@ pub fn change_passphrase(state: State<'_, AppState>, current: String, new: Strin
     let vault = guard.as_mut().ok_or(LOCKED)?;
     let removed = vault.change_passphrase(new.clone()).map(|r| r.backups_removed).map_err(sentence)?;
     // The keyring follows; if it cannot, the old passphrase is forgotten rather than kept.
-    if keyward_core::remember::is_remembered(&data_dir(), &path) {
-        let id = vault.document().vault_id.clone();
-        if keyward_core::remember::remember(&data_dir(), &path, &id, &new).is_err() {
-            let _ = keyward_core::remember::forget(&data_dir(), &path);
-        }
-    }
+    let _ = keyward_core::remember::follow_new_passphrase(&data_dir(), &path, &vault.document().vault_id, &new);
     Ok(removed)
 }

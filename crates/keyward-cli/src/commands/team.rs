@@ -169,16 +169,8 @@ pub fn member_list(ctx: &Context, json: bool) -> Result<(), VaultError> {
 
 pub fn make_personal(ctx: &Context, new_file: Option<&Path>) -> Result<(), VaultError> {
     let mut vault = ctx.open()?;
-    if !vault.document().is_team() {
-        return Err(VaultError::Invalid("This is already a personal vault.".into()));
-    }
     // Checked before asking for a passphrase.
-    let others = vault.document().active_members().count() - 1;
-    if others > 0 {
-        return Err(VaultError::Invalid(format!(
-            "Remove the other {others} member(s) first (they may have kept copies of the keys)."
-        )));
-    }
+    vault.document().check_make_personal()?;
     let passphrase = crate::input::new_passphrase(new_file, crate::input::new_passphrase_env(false))?;
     vault.make_personal(passphrase)?;
     println!(

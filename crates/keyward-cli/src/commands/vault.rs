@@ -29,16 +29,11 @@ pub fn passwd(ctx: &Context, new_file: Option<&Path>) -> Result<(), VaultError> 
     let new = input::new_passphrase(new_file, input::new_passphrase_env(false))?;
     let report = vault.change_passphrase(new.clone())?;
     println!("The passphrase of {} was changed.", ctx.vault_path.display());
-    let data = context::data_dir()?;
-    if remember::is_remembered(&data, &ctx.vault_path) {
-        // The keyring follows: the old passphrase is not kept anywhere.
-        match remember::remember(&data, &ctx.vault_path, &vault.document().vault_id, &new) {
-            Ok(()) => println!("The passphrase remembered on this device was updated."),
-            Err(e) => {
-                let _ = remember::forget(&data, &ctx.vault_path);
-                eprintln!("keyward: {e} The old one was forgotten.");
-            }
-        }
+    // The keyring follows: the old passphrase is not kept anywhere.
+    match remember::follow_new_passphrase(&context::data_dir()?, &ctx.vault_path, &vault.document().vault_id, &new) {
+        Ok(true) => println!("The passphrase remembered on this device was updated."),
+        Ok(false) => {}
+        Err(e) => eprintln!("keyward: {e} The old one was forgotten."),
     }
     if report.backups_removed > 0 {
         println!("Its {} backup(s), which the old passphrase still opened, were deleted.", report.backups_removed);
