@@ -1,43 +1,12 @@
 //! Team vaults through the real `keyward` CLI, with identities made by `age-keygen` and the
 //! files checked with stock `age`.
 
+use keyward_e2e::members::{as_member, keygen, ok, stock_age_decrypt};
 use keyward_e2e::{PASSPHRASE, TestVault, age_with_passphrase, keyward_bin, require_tool, run_with_stdin};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Command;
 
 const KEY: &str = "sk-proj-TeamKey0123456789abcdefghijklmnop";
-
-/// An identity made by `age-keygen`: (identity file, public key).
-fn keygen(dir: &Path, name: &str) -> (PathBuf, String) {
-    require_tool("age-keygen");
-    let file = dir.join(format!("{name}.txt"));
-    let out = Command::new("age-keygen").arg("-o").arg(&file).output().unwrap();
-    assert!(out.status.success());
-    let public = Command::new("age-keygen").arg("-y").arg(&file).output().unwrap();
-    (file, String::from_utf8(public.stdout).unwrap().trim().to_string())
-}
-
-/// `keyward ARGS` on `vault` as the holder of `identity`.
-fn as_member(vault: &Path, home: &Path, identity: &Path, args: &[&str], stdin: Option<&str>) -> Output {
-    let mut cmd = Command::new(keyward_bin());
-    cmd.args(args)
-        .env("KEYWARD_VAULT", vault)
-        .env("KEYWARD_IDENTITY_FILE", identity)
-        .env("HOME", home)
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env_remove("KEYWARD_PASSPHRASE");
-    run_with_stdin(cmd, stdin)
-}
-
-fn ok(out: Output) -> String {
-    assert!(out.status.success(), "failed: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn stock_age_decrypt(vault: &Path, identity: &Path) -> Output {
-    require_tool("age");
-    Command::new("age").arg("-d").arg("-i").arg(identity).arg(vault).output().unwrap()
-}
 
 #[test]
 fn three_members_share_a_vault_and_a_removed_one_is_locked_out() {

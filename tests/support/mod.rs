@@ -1,5 +1,6 @@
 //! Helpers for end-to-end tests: a temporary home with a vault, and the real `keyward` binary.
 
+pub mod members;
 pub mod secret_service;
 pub mod webdriver;
 pub mod x11;

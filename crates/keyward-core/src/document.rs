@@ -422,6 +422,7 @@ fn apply_fields(entry: &mut Entry, fields: EntryFields) -> Result<()> {
                 truncate(&var)
             )));
         }
+        crate::env_guard::check_variable(&var)?;
         entry.env_var = var;
     }
     if let Some(d) = fields.expires_on {

@@ -32,10 +32,19 @@ pub fn dotenv(doc: &Document, names: &[String]) -> Result<(Zeroizing<String>, Ve
     Ok((out, repeated))
 }
 
+/// Writes a value so that a `.env` reader gets it back and a shell's `source` runs nothing:
+/// bare when it holds only safe characters, else in single quotes (literal in both), else (a
+/// `'` or a line break in it) in double quotes with `"`, `\`, `$` and `` ` `` escaped.
 fn push_value(out: &mut String, value: &str) {
     let bare = !value.is_empty() && value.chars().all(|c| c.is_ascii_alphanumeric() || "_-.:/+=@,".contains(c));
     if bare {
         out.push_str(value);
+        return;
+    }
+    if !value.contains('\'') && !value.chars().any(char::is_control) {
+        out.push('\'');
+        out.push_str(value);
+        out.push('\'');
         return;
     }
     out.push('"');
@@ -43,6 +52,8 @@ fn push_value(out: &mut String, value: &str) {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
+            '$' => out.push_str("\\$"),
+            '`' => out.push_str("\\`"),
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
@@ -73,5 +84,43 @@ mod tests {
         let values: Vec<&str> = parsed.candidates.iter().map(|c| c.secret.expose()).collect();
         assert_eq!(values, ["sk-proj-plain", "with space \"quoted\" \\ # x", "multi\nline"]);
         assert!(dotenv(&doc, &["missing".into()]).is_err());
+    }
+
+    /// Issue 11: a value a teammate chose must not run anything when the file is `source`d.
+    #[test]
+    fn sourcing_an_export_runs_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let marker = dir.path().join("ran");
+        let m = marker.display();
+        let values = [
+            format!("$(touch {m})"),
+            format!("`touch {m}`"),
+            format!("it's $(touch {m})"),
+            format!("two\nlines $(touch {m}) `touch {m}` \"q\" \\"),
+            "sk-plain_value".to_string(),
+        ];
+        let mut doc = Document::new(Utc::now());
+        let change = Change { now: Utc::now(), actor: "t" };
+        for (i, v) in values.iter().enumerate() {
+            let fields = EntryFields { env_var: Some(format!("V{i}")), ..Default::default() };
+            doc.add(&format!("k{i}"), Secret::from(v.as_str()), fields, &change).unwrap();
+        }
+        let (text, _) = dotenv(&doc, &[]).unwrap();
+        let env_file = dir.path().join("keys.env");
+        std::fs::write(&env_file, text.as_bytes()).unwrap();
+        let out = std::process::Command::new("bash")
+            .arg("-c")
+            .arg("set -a; source \"$1\"; printf '%s\\0' \"$V0\" \"$V1\" \"$V2\" \"$V4\"")
+            .arg("bash")
+            .arg(&env_file)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(!marker.exists(), "sourcing the export ran a command");
+        let got: Vec<&str> = std::str::from_utf8(&out.stdout).unwrap().split('\0').collect();
+        assert_eq!(got[..4], [&values[0], &values[1], &values[2], &values[4]].map(String::as_str));
+        let parsed = crate::import::parse(&text, true).unwrap();
+        let back: Vec<&str> = parsed.candidates.iter().map(|c| c.secret.expose()).collect();
+        assert_eq!(back, values.iter().map(String::as_str).collect::<Vec<_>>());
     }
 }

@@ -8,6 +8,7 @@ pub mod copies;
 pub mod crypto;
 pub mod document;
 pub mod entry;
+pub mod env_guard;
 pub mod error;
 pub mod export;
 pub mod identity;

@@ -333,6 +333,10 @@ pub fn env_var_from_name(name: &str) -> String {
     if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
         out.insert(0, '_');
     }
+    // A key called "path" or "node-options" must not become PATH or NODE_OPTIONS.
+    if crate::env_guard::controls_execution(&out) {
+        out.insert_str(0, "KEY_");
+    }
     out
 }
 
@@ -380,6 +384,7 @@ mod tests {
         assert_eq!(default_env_var("openai", "x"), "OPENAI_API_KEY");
         assert_eq!(default_env_var(OTHER, "my key.dev"), "MY_KEY_DEV");
         assert_eq!(env_var_from_name("1st"), "_1ST");
+        assert_eq!(env_var_from_name("node-options"), "KEY_NODE_OPTIONS");
         assert!(is_valid_env_var("OPENAI_API_KEY"));
         assert!(!is_valid_env_var("1X"));
         assert!(!is_valid_env_var("A-B"));

@@ -126,9 +126,12 @@ impl Vault {
 
     /// Makes a team vault whose only member is left a personal vault again, protected by
     /// `passphrase` (every entry is kept; the backups, which the identity opens, are deleted).
+    /// The passphrase is protected with this device's work factor, never the one the team
+    /// document names (any member could have lowered it).
     pub fn make_personal(&mut self, passphrase: SecretString) -> Result<SaveReport> {
         let before = self.doc.clone();
         self.doc.make_personal(&Change { now: Utc::now(), actor: MERGE_ACTOR })?;
+        self.doc.settings.scrypt_work_factor = crate::document::DEFAULT_WORK_FACTOR;
         let result = self.save_with(Some(Unlock::Passphrase(passphrase)));
         if result.is_err() {
             self.doc = before;

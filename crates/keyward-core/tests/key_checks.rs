@@ -296,18 +296,34 @@ async fn untrusted_certificates_are_refused_before_the_key_is_sent() {
 }
 
 #[tokio::test]
-async fn a_proxy_setting_is_used() {
+async fn a_proxy_setting_is_used_for_https() {
     let proxy = FakeProviders::start();
     let mut j = job(&proxy, "openai", "sk-proj-via-proxy");
-    // Unreachable directly (nothing listens there); only the proxy can answer.
-    j.base_url = Some("http://127.0.0.3:9/openai/v1".into());
+    // The proxy resolves the name: no lookup of it leaves this computer.
+    j.base_url = Some("https://gateway.invalid/v1".into());
+    let options = CheckOptions { proxy: Some(format!("http://{}", proxy.addr())), ..Default::default() };
+    let r = Checker::new(options).unwrap().check(&j).await;
+    assert_eq!(r.status, Status::NetworkError, "the fake proxy refuses the tunnel: {r:?}");
+    let seen = proxy.requests();
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    assert_eq!((seen[0].method.as_str(), seen[0].path.as_str()), ("CONNECT", "gateway.invalid:443"));
+    assert!(seen[0].header("authorization").is_none(), "the key is sent only inside the tunnel");
+    let bad = CheckOptions { proxy: Some("::not a proxy::".into()), ..Default::default() };
+    assert!(Checker::new(bad).is_err());
+}
+
+/// Issue 11: plain http is allowed to this computer only, so a key sent that way must never
+/// cross the network to a proxy in clear.
+#[tokio::test]
+async fn plain_http_to_this_computer_never_goes_through_a_proxy() {
+    let server = FakeProviders::start();
+    let proxy = FakeProviders::start_on("127.0.0.2");
+    let j = job(&server, "openai", "sk-proj-local-only");
     let options = CheckOptions { proxy: Some(format!("http://{}", proxy.addr())), ..Default::default() };
     let r = Checker::new(options).unwrap().check(&j).await;
     assert_eq!(r.status, Status::Valid, "{r:?}");
-    assert_eq!(proxy.requests().len(), 1);
-    assert_eq!(proxy.requests()[0].path, "/openai/v1/models");
-    let bad = CheckOptions { proxy: Some("::not a proxy::".into()), ..Default::default() };
-    assert!(Checker::new(bad).is_err());
+    assert_eq!(server.requests().len(), 1);
+    assert!(proxy.requests().is_empty(), "the proxy saw {:?}", proxy.requests());
 }
 
 #[tokio::test]

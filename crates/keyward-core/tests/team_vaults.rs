@@ -84,8 +84,14 @@ fn a_personal_vault_becomes_a_team_vault_with_every_entry() {
     let err = opened.make_personal(pass()).unwrap_err();
     assert_eq!(err.to_string(), "Remove the other 1 member(s) first (they may have kept copies of the keys).");
     opened.document_mut().remove_member("bob", &change("me")).unwrap();
+    // The team document says 10 (this test vault was made with it, as a member could set it):
+    // the new passphrase gets this device's work factor all the same.
+    assert_eq!(opened.document().settings.scrypt_work_factor, 10);
     opened.make_personal(SecretString::from("new passphrase".to_string())).unwrap();
     drop(opened);
+    let header = String::from_utf8_lossy(&std::fs::read(&path).unwrap()[..200]).into_owned();
+    let stanza = header.lines().find(|l| l.starts_with("-> scrypt ")).unwrap();
+    assert!(stanza.ends_with(" 18"), "{stanza}");
     let personal = Vault::open(&path, Unlock::Passphrase(SecretString::from("new passphrase".to_string()))).unwrap();
     assert_eq!(personal.document().entries.len(), 4);
     assert!(!personal.document().is_team());

@@ -45,7 +45,15 @@ fn resolve(doc: &Document, mappings: &[String]) -> Result<Vec<(String, keyward_c
                 None => (None, m.trim()),
             };
             let entry = doc.get(name)?;
-            let var = var.map(str::to_string).unwrap_or_else(|| entry.env_var.clone());
+            // A variable from the vault (which a teammate may have set) must not control what
+            // the program runs; one the user spelled here is their own choice.
+            let var = match var {
+                Some(var) => var.to_string(),
+                None => {
+                    keyward_core::env_guard::check_stored(&entry.name, &entry.env_var)?;
+                    entry.env_var.clone()
+                }
+            };
             if !provider::is_valid_env_var(&var) {
                 return Err(VaultError::Invalid(format!("\"{var}\" is not a valid environment variable name.")));
             }

@@ -1,5 +1,7 @@
 //! Making the requests: one shared HTTP client (rustls, OS trust store, proxies from the
-//! environment or a setting), no redirects, timeouts, and answers read up to a cap.
+//! environment or a setting), no redirects, timeouts, and answers read up to a cap. Plain http
+//! (allowed to this computer only) never goes through a proxy: the key would cross the network
+//! to the proxy unencrypted.
 
 use super::classify::{self, Verdict};
 use super::request::{self, Call, NoTarget};
@@ -11,6 +13,8 @@ use std::time::Instant;
 #[derive(Debug, Clone)]
 pub struct Checker {
     client: reqwest::Client,
+    /// For plain http to this computer: no proxy at all.
+    direct: reqwest::Client,
     options: CheckOptions,
 }
 
@@ -59,19 +63,23 @@ impl Checker {
     pub fn new(options: CheckOptions) -> Result<Checker, VaultError> {
         // rustls with the ring provider; installing it twice is harmless.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let mut builder = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(options.timeout)
-            .connect_timeout(options.connect_timeout)
-            .user_agent(concat!("Keyward/", env!("CARGO_PKG_VERSION")));
+        let builder = || {
+            reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .timeout(options.timeout)
+                .connect_timeout(options.connect_timeout)
+                .user_agent(concat!("Keyward/", env!("CARGO_PKG_VERSION")))
+        };
+        let mut proxied = builder();
         if let Some(proxy) = &options.proxy {
             let proxy = reqwest::Proxy::all(proxy)
                 .map_err(|_| VaultError::Invalid("The proxy setting is not a valid URL.".into()))?;
-            builder = builder.proxy(proxy);
+            proxied = proxied.proxy(proxy);
         }
-        let client =
-            builder.build().map_err(|_| VaultError::Invalid("Could not set up secure connections (TLS).".into()))?;
-        Ok(Checker { client, options })
+        let tls = |_| VaultError::Invalid("Could not set up secure connections (TLS).".into());
+        let client = proxied.build().map_err(tls)?;
+        let direct = builder().no_proxy().build().map_err(tls)?;
+        Ok(Checker { client, direct, options })
     }
 
     pub fn options(&self) -> &CheckOptions {
@@ -164,7 +172,9 @@ impl Checker {
     }
 
     async fn fetch(&self, call: &Call) -> Result<Raw, reqwest::Error> {
-        let mut request = if call.post { self.client.post(&call.url) } else { self.client.get(&call.url) };
+        // `request::target` allows plain http only to loopback addresses; those go direct.
+        let client = if call.url.starts_with("https://") { &self.client } else { &self.direct };
+        let mut request = if call.post { client.post(&call.url) } else { client.get(&call.url) };
         for (name, value) in &call.headers {
             // Sensitive: kept out of HTTP/2 header compression tables and of Debug output.
             let mut value = reqwest::header::HeaderValue::from_str(value)
