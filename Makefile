@@ -19,7 +19,7 @@ test: deps-test ui lint
 	scripts/fuzz-smoke.sh
 	@# Tests talk to 127.0.0.1 only: no proxy from the environment may carry their keys elsewhere.
 	set -o pipefail; env -u http_proxy -u https_proxy -u all_proxy -u HTTP_PROXY -u HTTPS_PROXY -u ALL_PROXY \
-	  $(CARGO) test --workspace $(APP_FEATURES) 2>&1 \
+	  $(CARGO) test --workspace --no-fail-fast $(APP_FEATURES) 2>&1 \
 	  | awk '{ print; fflush() } /^test result:/ { p += $$4; f += $$6 } END { printf "all tests: %d passed, %d failed\n", p, f }'
 
 lint:

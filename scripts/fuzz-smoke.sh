@@ -10,7 +10,7 @@ target_dir="${CARGO_TARGET_DIR:+$CARGO_TARGET_DIR/fuzz}"
 target_dir="${target_dir:-target}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-for spec in open_vault:seeds import_file:seeds/import provider_answer:seeds/answers; do
+for spec in open_vault:seeds import_file:seeds/import provider_answer:seeds/answers signed_team:seeds/signed; do
   name="${spec%%:*}" seeds="${spec#*:}"
   mkdir -p "$work/$name"
   # New inputs go to the scratch folder; the seeds are only read.

@@ -26,6 +26,8 @@ fn main() {
         "undo_delete",
         "edit_entry",
         "replace_key",
+        "entry_consents",
+        "trust_entry",
         "restore_value",
         "open_provider_page",
         "preview_import",

@@ -26,9 +26,9 @@ async fn create_add_check_copy_search_lock_unlock() {
     // First run: create a vault.
     wait_for_text(&c, "Create your vault").await;
     screenshot(&c, "1-create").await;
-    find(&c, "#passphrase").await.send_keys(PASSPHRASE).await.unwrap();
+    type_text(&c, "#passphrase", PASSPHRASE).await;
     find(&c, ".meter[aria-label^='Passphrase strength: ']").await;
-    find(&c, "#repeat").await.send_keys(PASSPHRASE).await.unwrap();
+    type_text(&c, "#repeat", PASSPHRASE).await;
     find(&c, "#submit").await.click().await.unwrap();
     wait_for_text(&c, "No keys yet").await;
     assert!(vault.exists());
@@ -41,8 +41,8 @@ async fn create_add_check_copy_search_lock_unlock() {
     wait_for_text(&c, "Provider: OpenAI").await;
     let name = find(&c, "#new-name").await.prop("value").await.unwrap().unwrap_or_default();
     assert_eq!(name, "openai");
-    find(&c, "#new-environment").await.send_keys("production").await.unwrap();
-    find(&c, "#new-base-url").await.send_keys(&providers.base_url("openai")).await.unwrap();
+    type_text(&c, "#new-environment", "production").await;
+    type_text(&c, "#new-base-url", &providers.base_url("openai")).await;
     wait_for_text(&c, "not to the provider's own address").await;
     screenshot(&c, "2-add").await;
     find(&c, "#save").await.click().await.unwrap();
@@ -59,11 +59,11 @@ async fn create_add_check_copy_search_lock_unlock() {
 
     // A revoked key: the check says so in plain words, with the page to go to.
     find(&c, "#add").await.click().await.unwrap();
-    find(&c, "#new-secret").await.send_keys("sk-proj-OldRevokedKey0123456789:invalid").await.unwrap();
+    type_text(&c, "#new-secret", "sk-proj-OldRevokedKey0123456789:invalid").await;
     let name = find(&c, "#new-name").await;
     name.clear().await.unwrap();
     name.send_keys("openai-old").await.unwrap();
-    find(&c, "#new-base-url").await.send_keys(&providers.base_url("openai")).await.unwrap();
+    type_text(&c, "#new-base-url", &providers.base_url("openai")).await;
     find(&c, "#save").await.click().await.unwrap();
     wait_for_text(&c, "does not recognise this key").await;
     wait_for_text(&c, "platform.openai.com/api-keys").await;
@@ -77,10 +77,10 @@ async fn create_add_check_copy_search_lock_unlock() {
     assert!(!html(&c).await.contains(KEY));
 
     // Search as you type.
-    find(&c, "#search").await.send_keys("nothing-like-this").await.unwrap();
+    type_text(&c, "#search", "nothing-like-this").await;
     wait_for_text(&c, "No key matches").await;
     find(&c, "#search").await.clear().await.unwrap();
-    find(&c, "#search").await.send_keys("prod").await.unwrap();
+    type_text(&c, "#search", "prod").await;
     wait_for_text(&c, "openai-production").await;
 
     // Lock: back to the unlock screen; a wrong passphrase is explained, the right one opens.
@@ -88,12 +88,12 @@ async fn create_add_check_copy_search_lock_unlock() {
     wait_for_text(&c, "Unlock Keyward").await;
     assert!(!html(&c).await.contains("openai-production"));
     assert_eq!(invoke(&c, "list_entries").await, "error: The vault is locked.");
-    find(&c, "#passphrase").await.send_keys("not the passphrase").await.unwrap();
+    type_text(&c, "#passphrase", "not the passphrase").await;
     find(&c, "#submit").await.click().await.unwrap();
     wait_for_text(&c, "The passphrase is wrong").await;
     screenshot(&c, "4-wrong-passphrase").await;
     find(&c, "#passphrase").await.clear().await.unwrap();
-    find(&c, "#passphrase").await.send_keys(PASSPHRASE).await.unwrap();
+    type_text(&c, "#passphrase", PASSPHRASE).await;
     find(&c, "#submit").await.click().await.unwrap();
     wait_for_text(&c, "openai-production").await;
 
@@ -132,7 +132,7 @@ async fn create_add_check_copy_search_lock_unlock() {
     environment.send_keys("staging").await.unwrap();
     find(&c, "#save-details").await.click().await.unwrap();
     wait_for_text(&c, "Saved.").await;
-    find(&c, "#replace-key").await.send_keys(NEW_KEY).await.unwrap();
+    type_text(&c, "#replace-key", NEW_KEY).await;
     find(&c, "#replace").await.click().await.unwrap();
     wait_for_text(&c, "the old value is in the history").await;
     wait_for_text(&c, "sk-proj-…alid").await; // the old value, masked, in the history
@@ -142,7 +142,8 @@ async fn create_add_check_copy_search_lock_unlock() {
     find(&c, "button[aria-label='Restore sk-proj-…cdef']").await;
     screenshot(&c, "3c-details").await;
     find(&c, "#close-details").await.click().await.unwrap();
-    wait_for_text(&c, "OpenAI · staging").await;
+    // The row says where the key is sent when that is not the provider's own address.
+    wait_for_text(&c, &format!("OpenAI → {} · staging", providers.addr())).await;
 
     // Deep check from the details, with its cost stated: one generation request.
     find(&c, "button[aria-label='Details of openai-production']").await.click().await.unwrap();
@@ -168,9 +169,9 @@ async fn create_add_check_copy_search_lock_unlock() {
     // Settings on this device: clear the clipboard after 2 s, lock after 9 s without use; and a
     // new passphrase.
     find(&c, "#settings").await.click().await.unwrap();
-    find(&c, "#current-passphrase").await.send_keys(PASSPHRASE).await.unwrap();
-    find(&c, "#new-passphrase").await.send_keys(NEW_PASSPHRASE).await.unwrap();
-    find(&c, "#repeat-passphrase").await.send_keys(NEW_PASSPHRASE).await.unwrap();
+    type_text(&c, "#current-passphrase", PASSPHRASE).await;
+    type_text(&c, "#new-passphrase", NEW_PASSPHRASE).await;
+    type_text(&c, "#repeat-passphrase", NEW_PASSPHRASE).await;
     find(&c, "#change-passphrase").await.click().await.unwrap();
     wait_for_text(&c, "The passphrase was changed").await;
     let clear = find(&c, "#clear-secs").await;
@@ -206,11 +207,11 @@ async fn create_add_check_copy_search_lock_unlock() {
     screenshot(&c, "5-auto-locked").await;
 
     // The new passphrase opens it; the old one no longer does.
-    find(&c, "#passphrase").await.send_keys(PASSPHRASE).await.unwrap();
+    type_text(&c, "#passphrase", PASSPHRASE).await;
     find(&c, "#submit").await.click().await.unwrap();
     wait_for_text(&c, "The passphrase is wrong").await;
     find(&c, "#passphrase").await.clear().await.unwrap();
-    find(&c, "#passphrase").await.send_keys(NEW_PASSPHRASE).await.unwrap();
+    type_text(&c, "#passphrase", NEW_PASSPHRASE).await;
     find(&c, "#submit").await.click().await.unwrap();
     wait_for_text(&c, "openai-production").await;
 
@@ -252,16 +253,16 @@ async fn other_vaults_import_export_filters_and_provider_pages() {
     // Another vault, by typing its path: a new file, so the app offers to create it.
     let b = home.join("second.age");
     find(&c, "#other-vault").await.click().await.unwrap();
-    find(&c, "#vault-path").await.send_keys(&home.join("no-such-folder/x.age").to_string_lossy()).await.unwrap();
+    type_text(&c, "#vault-path", &home.join("no-such-folder/x.age").to_string_lossy()).await;
     find(&c, "#use-path").await.click().await.unwrap();
     wait_for_text(&c, "There is no folder").await;
     find(&c, "#vault-path").await.clear().await.unwrap();
-    find(&c, "#vault-path").await.send_keys(&b.to_string_lossy()).await.unwrap();
+    type_text(&c, "#vault-path", &b.to_string_lossy()).await;
     find(&c, "#use-path").await.click().await.unwrap();
     wait_for_text(&c, "Create your vault").await;
     assert!(html(&c).await.contains(&*b.to_string_lossy()), "the chosen path is not shown");
-    find(&c, "#passphrase").await.send_keys(PASSPHRASE).await.unwrap();
-    find(&c, "#repeat").await.send_keys(PASSPHRASE).await.unwrap();
+    type_text(&c, "#passphrase", PASSPHRASE).await;
+    type_text(&c, "#repeat", PASSPHRASE).await;
     find(&c, "#submit").await.click().await.unwrap();
     wait_for_text(&c, "No keys yet").await;
     assert!(b.exists());
@@ -271,7 +272,7 @@ async fn other_vaults_import_export_filters_and_provider_pages() {
     std::fs::write(&env_file, format!("OPENAI_API_KEY={KEY}\nPORT=3000\n")).unwrap();
     let before_preview = std::fs::read(&b).unwrap();
     find(&c, "#transfer").await.click().await.unwrap();
-    find(&c, "#import-path").await.send_keys(&env_file.to_string_lossy()).await.unwrap();
+    type_text(&c, "#import-path", &env_file.to_string_lossy()).await;
     find(&c, "#preview-import").await.click().await.unwrap();
     wait_for_text(&c, "1 key(s) to add, 1 skipped").await;
     wait_for_text(&c, "line 2 \"port\": does not look like an API key").await;
@@ -288,14 +289,14 @@ async fn other_vaults_import_export_filters_and_provider_pages() {
     // Export to .env: warned, written readable only by the user, never over an existing file.
     wait_for_text(&c, "anyone who can read it").await;
     let out = home.join("out.env");
-    find(&c, "#export-path").await.send_keys(&out.to_string_lossy()).await.unwrap();
+    type_text(&c, "#export-path", &out.to_string_lossy()).await;
     find(&c, "#export").await.click().await.unwrap();
     wait_for_text(&c, "Exported 1 key(s)").await;
     let text = std::fs::read_to_string(&out).unwrap();
     assert!(text.contains(&format!("OPENAI_API_KEY={KEY}")), "{text}");
     use std::os::unix::fs::PermissionsExt;
     assert_eq!(std::fs::metadata(&out).unwrap().permissions().mode() & 0o777, 0o600);
-    find(&c, "#export-path").await.send_keys(&out.to_string_lossy()).await.unwrap();
+    type_text(&c, "#export-path", &out.to_string_lossy()).await;
     find(&c, "#export").await.click().await.unwrap();
     wait_for_text(&c, "already exists").await;
     assert_eq!(std::fs::read_to_string(&out).unwrap(), text);
@@ -309,7 +310,7 @@ async fn other_vaults_import_export_filters_and_provider_pages() {
     let recent = format!("ul[aria-label='Recent vaults'] button[title='{}']", a.path.display());
     find(&c, &recent).await.click().await.unwrap();
     wait_gone(&c, "#vault-path").await;
-    find(&c, "#passphrase").await.send_keys(CLI_PASSPHRASE).await.unwrap();
+    type_text(&c, "#passphrase", CLI_PASSPHRASE).await;
     find(&c, "#submit").await.click().await.unwrap();
     wait_for_text(&c, "3 keys").await;
 
@@ -341,7 +342,7 @@ async fn other_vaults_import_export_filters_and_provider_pages() {
 
     // Settings: a proxy that is not a URL is refused; the dark theme applies at once.
     find(&c, "#settings").await.click().await.unwrap();
-    find(&c, "#proxy").await.send_keys("not a url").await.unwrap();
+    type_text(&c, "#proxy", "not a url").await;
     select(&c, "#theme", "dark").await;
     find(&c, "#save-settings").await.click().await.unwrap();
     wait_for_text(&c, "The proxy setting is not a valid URL.").await;
@@ -403,37 +404,77 @@ async fn team_panel_shares_the_vault_adds_and_removes_a_member_and_merges_a_conf
     let home = v.dir.path();
     let bob = home.join("bob.txt");
     assert!(Command::new("age-keygen").arg("-o").arg(&bob).output().unwrap().status.success());
-    let bob_public =
-        String::from_utf8(Command::new("age-keygen").arg("-y").arg(&bob).output().unwrap().stdout).unwrap();
+    // What Bob shares: his public key and signing key, as `keyward identity` prints them.
+    let bob_public = keyward_e2e::members::member_line(home, &bob);
     let bob_opens =
         || Command::new("age").arg("-d").arg("-i").arg(&bob).arg(&v.path).output().unwrap().status.success();
 
     let driver = Driver::start(&x.display, home, &v.path);
     let c = connect(&driver).await;
-    find(&c, "#passphrase").await.send_keys(PASSPHRASE).await.unwrap();
+    type_text(&c, "#passphrase", PASSPHRASE).await;
     find(&c, "#submit").await.click().await.unwrap();
     find(&c, "li[data-name='shared']").await;
 
     // Make it a team vault: my identity is created under the vault's passphrase.
     find(&c, "#team").await.click().await.unwrap();
     wait_for_text(&c, "Share this vault with a team").await;
-    find(&c, "#my-name").await.send_keys("ana").await.unwrap();
-    find(&c, "#team-passphrase").await.send_keys(PASSPHRASE).await.unwrap();
+    type_text(&c, "#my-name", "ana").await;
+    type_text(&c, "#team-passphrase", PASSPHRASE).await;
     find(&c, "#make-team").await.click().await.unwrap();
     wait_for_text(&c, "This is now a team vault").await;
     let my_key = find(&c, "#my-public-key").await.text().await.unwrap();
-    assert!(my_key.starts_with("age1"), "{my_key}");
-    find(&c, "span[aria-label='QR code of your public key'] svg").await;
+    assert!(my_key.starts_with("age1") && my_key.contains(" ed25519:"), "{my_key}");
+    let my_fingerprint = find(&c, "#my-fingerprint").await.text().await.unwrap();
+    assert_eq!(my_fingerprint.len(), 19, "{my_fingerprint}");
+    find(&c, "span[aria-label='QR code of your member line'] svg").await;
     find(&c, "#copy-public-key").await.click().await.unwrap();
     x.wait_for_clipboard(&my_key);
 
     // Add Bob: what it means is said first; then his identity opens the file with stock age.
-    find(&c, "#member-name").await.send_keys("bob").await.unwrap();
-    find(&c, "#member-key").await.send_keys(bob_public.trim()).await.unwrap();
+    type_text(&c, "#member-name", "bob").await;
+    type_text(&c, "#member-key", bob_public.trim()).await;
     wait_for_text(&c, "bob will be able to read every key in this vault").await;
     find(&c, "#add-member").await.click().await.unwrap();
     wait_for_text(&c, "Added bob").await;
     wait_for_text(&c, "by ana").await;
+    // Each member's fingerprint is shown, to compare with them.
+    let bob_fingerprint = keyward_e2e::members::fingerprint(home, &bob);
+    wait_for_text(&c, &bob_fingerprint).await;
+    wait_for_text(&c, &my_fingerprint).await;
+    find(&c, "#close-team").await.click().await.unwrap();
+
+    // Bob, a member, points the shared key at his own server (signed with his key). The row
+    // says where it would go; a check does not send it until I trust it on this device.
+    let attacker = FakeProviders::start_on("127.0.0.2");
+    let (identity_file, me) = (home.join("data/keyward/identity.age"), home.join("me.txt"));
+    keyward_e2e::age_with_passphrase(&["-d", "-o", me.to_str().unwrap(), identity_file.to_str().unwrap()], PASSPHRASE);
+    let mut json = keyward_e2e::members::read_json(&v.path, &me);
+    let vault_id = json["vault_id"].as_str().unwrap().to_string();
+    let entry = &mut json["entries"][0];
+    entry["base_url"] = attacker.base_url("groq").into();
+    entry["updated_at"] = keyward_e2e::members::now_rfc3339().into();
+    keyward_e2e::members::sign_as(&bob, "entry", &vault_id, entry, &["history", "last_check"]);
+    let bob_key = keyward_core::members::parse_member_line(&bob_public).unwrap().public_key;
+    keyward_e2e::members::stock_age_encrypt(&json, &[my_key.split_whitespace().next().unwrap(), &bob_key], &v.path);
+    wait_for_text(&c, &format!("Groq → {}", attacker.addr())).await;
+    find(&c, "button[aria-label='Check shared']").await.click().await.unwrap();
+    wait_for_text(&c, "Not checked").await;
+    wait_for_text(&c, "bob (").await;
+    find(&c, "button[aria-label='Details of shared']").await.click().await.unwrap();
+    wait_for_text(&c, "Trust it on this device").await;
+    screenshot(&c, "9b-trust-base-url").await;
+    assert!(attacker.requests().is_empty(), "the key was sent to the address Bob chose");
+    find(&c, "#trust-entry").await.click().await.unwrap();
+    wait_for_text(&c, "Confirmed on this device.").await;
+    find(&c, "#close-details").await.click().await.unwrap();
+    find(&c, "button[aria-label='Check shared']").await.click().await.unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while attacker.requests().is_empty() {
+        assert!(Instant::now() < deadline, "trusted, yet not checked at the address");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    find(&c, "#team").await.click().await.unwrap();
+    wait_for_text(&c, "Members").await;
     assert!(bob_opens(), "bob's identity does not open the team vault");
     screenshot(&c, "9-team").await;
 
@@ -459,12 +500,45 @@ async fn team_panel_shares_the_vault_adds_and_removes_a_member_and_merges_a_conf
     find(&c, "li[data-name='from-other-device']").await;
     assert!(!copy.exists(), "the merged copy was not deleted");
 
+    // Bob, removed, leaves a copy with a key he signed himself: it is not merged, the window
+    // says why, and the copy is kept.
+    let hostile = home.join("vault (conflicted copy 2026-01-03 101010).age");
+    let mut json = keyward_e2e::members::read_json(&v.path, &me);
+    let vault_id = json["vault_id"].as_str().unwrap().to_string();
+    let mut planted = json["entries"][0].clone();
+    planted["id"] = "0b0b0b0b-0000-4000-8000-000000000001".into();
+    planted["name"] = "planted-by-bob".into();
+    keyward_e2e::members::sign_as(&bob, "entry", &vault_id, &mut planted, &["history", "last_check"]);
+    json["entries"].as_array_mut().unwrap().push(planted);
+    keyward_e2e::members::stock_age_encrypt(&json, &[my_key.split_whitespace().next().unwrap()], &hostile);
+    wait_for_text(&c, "conflict copy of this vault").await;
+    find(&c, "#merge-copies").await.click().await.unwrap();
+    wait_for_text(&c, "signed by bob, who is no longer a member").await;
+    assert!(hostile.exists(), "the copy carrying a refused change was deleted");
+    assert!(!html(&c).await.contains("data-name=\"planted-by-bob\""));
+
     // Locked and unlocked again: the team vault opens through my identity, with my passphrase.
     find(&c, "#lock").await.click().await.unwrap();
     wait_for_text(&c, "Unlock Keyward").await;
-    find(&c, "#passphrase").await.send_keys(PASSPHRASE).await.unwrap();
+    type_text(&c, "#passphrase", PASSPHRASE).await;
     find(&c, "#submit").await.click().await.unwrap();
     find(&c, "li[data-name='from-other-device']").await;
+
+    // The file replaced by another vault that my passphrase opens: not opened until I say so.
+    find(&c, "#lock").await.click().await.unwrap();
+    wait_for_text(&c, "Unlock Keyward").await;
+    let swapped = TestVault::new();
+    swapped.ok(&["add", "swapped-in", "--provider", "groq"], Some("gsk_SwappedIn0123456789"));
+    std::fs::copy(&swapped.path, &v.path).unwrap();
+    type_text(&c, "#passphrase", PASSPHRASE).await;
+    find(&c, "#submit").await.click().await.unwrap();
+    wait_for_text(&c, "holds a different vault than the one this device opened there before").await;
+    screenshot(&c, "10-vault-changed").await;
+    // Not opened by default: "Don't open it" goes back; the same file asks again.
+    find(&c, "#cancel-changed").await.click().await.unwrap();
+    find(&c, "#submit").await.click().await.unwrap();
+    find(&c, "#open-anyway").await.click().await.unwrap();
+    find(&c, "li[data-name='swapped-in']").await;
     c.close().await.unwrap();
 }
 
@@ -485,7 +559,7 @@ async fn remember_on_this_device_unlocks_from_the_os_keyring() {
     // Unlock once with "Remember on this device".
     let driver = Driver::start_with(&x.display, v.dir.path(), &v.path, &env);
     let c = connect(&driver).await;
-    find(&c, "#passphrase").await.send_keys(PASSPHRASE).await.unwrap();
+    type_text(&c, "#passphrase", PASSPHRASE).await;
     find(&c, "#remember").await.click().await.unwrap();
     find(&c, "#submit").await.click().await.unwrap();
     find(&c, "li[data-name='k']").await;
@@ -565,7 +639,7 @@ async fn quitting_from_the_os_saves_checks_and_clears_the_clipboard() {
         v.ok(&["add", "k", "--provider", "openai", "--base-url", &providers.base_url("openai")], Some(QUIT_KEY));
         let driver = Driver::start(&x.display, v.dir.path(), &v.path);
         let c = connect(&driver).await;
-        find(&c, "#passphrase").await.send_keys(PASSPHRASE).await.unwrap();
+        type_text(&c, "#passphrase", PASSPHRASE).await;
         find(&c, "#submit").await.click().await.unwrap();
         find(&c, "li[data-name='k']").await;
 
@@ -607,7 +681,7 @@ async fn lock_clears_the_clipboard_and_reloads_and_reveal_hides_itself() {
     v.ok(&["add", "k", "--provider", "groq"], Some(LOCK_KEY));
     let driver = Driver::start(&x.display, v.dir.path(), &v.path);
     let c = connect(&driver).await;
-    find(&c, "#passphrase").await.send_keys(PASSPHRASE).await.unwrap();
+    type_text(&c, "#passphrase", PASSPHRASE).await;
     find(&c, "#submit").await.click().await.unwrap();
     find(&c, "li[data-name='k']").await;
 

@@ -37,7 +37,7 @@ fn damaged_foreign_and_newer_files_are_refused_and_untouched() {
         keyward_core::Unlock::Passphrase(keyward_core::SecretString::from(keyward_e2e::PASSPHRASE.to_string()));
     let plain = keyward_core::crypto::decrypt(&good, &unlock, &v.path).unwrap();
     let mut json: serde_json::Value = serde_json::from_slice(&plain).unwrap();
-    json["version"] = serde_json::json!(2);
+    json["version"] = serde_json::json!(keyward_core::document::FORMAT_VERSION + 1);
     let pw = keyward_core::SecretString::from(keyward_e2e::PASSPHRASE.to_string());
     let newer = keyward_core::crypto::encrypt_with_passphrase(&serde_json::to_vec(&json).unwrap(), &pw, 10);
     assert_refused(&v, &newer, "newer Keyward");

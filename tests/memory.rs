@@ -32,6 +32,7 @@ async fn after_locking_the_main_process_holds_none_of_the_keys() {
     let c = connect(&driver).await;
 
     // Unlock, list, copy one key, check them all.
+    // Typed without reading the field back: WebDriver would copy the passphrase into the main process.
     find(&c, "#passphrase").await.send_keys(PASSPHRASE).await.unwrap();
     find(&c, "#submit").await.click().await.unwrap();
     for (name, _, _) in KEYS {

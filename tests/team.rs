@@ -1,7 +1,7 @@
 //! Team vaults through the real `keyward` CLI, with identities made by `age-keygen` and the
 //! files checked with stock `age`.
 
-use keyward_e2e::members::{as_member, keygen, ok, stock_age_decrypt};
+use keyward_e2e::members::{as_member, keygen, member_line, ok, stock_age_decrypt};
 use keyward_e2e::{PASSPHRASE, TestVault, age_with_passphrase, keyward_bin, require_tool, run_with_stdin};
 use std::path::Path;
 use std::process::Command;
@@ -13,9 +13,12 @@ fn three_members_share_a_vault_and_a_removed_one_is_locked_out() {
     let dir = tempfile::tempdir().unwrap();
     let (home, vault) = (dir.path(), dir.path().join("team.age"));
     let (ann, _) = keygen(home, "ann");
-    let (bob, bob_public) = keygen(home, "bob");
-    let (cat, cat_public) = keygen(home, "cat");
-    std::fs::write(home.join("cat.pub"), format!("# cat's key\n{cat_public}\n")).unwrap();
+    let (bob, _) = keygen(home, "bob");
+    let (cat, _) = keygen(home, "cat");
+    // What each shares to be added: `keyward identity` prints their public and signing keys.
+    let (bob_public, cat_line) = (member_line(home, &bob), member_line(home, &cat));
+    assert!(bob_public.starts_with("age1") && bob_public.contains(" ed25519:"), "{bob_public}");
+    std::fs::write(home.join("cat.pub"), format!("# cat's key\n{cat_line}\n")).unwrap();
 
     let out = ok(as_member(&vault, home, &ann, &["init", "--team", "--name", "ann"], None));
     assert!(out.contains("with you (ann) as its first member"), "{out}");
@@ -132,7 +135,8 @@ fn two_git_branches_that_both_edit_the_vault_merge_through_the_merge_driver() {
     let (home, repo) = (dir.path(), dir.path().join("repo"));
     std::fs::create_dir(&repo).unwrap();
     let (ann, _) = keygen(home, "ann");
-    let (bob, bob_public) = keygen(home, "bob");
+    let (bob, _) = keygen(home, "bob");
+    let bob_public = member_line(home, &bob);
     let vault = repo.join("keys.age");
     git(&repo, &["init", "-q"]);
     // The two lines the README gives.

@@ -51,6 +51,8 @@ pub fn run() {
             commands::entries::undo_delete,
             commands::entries::edit_entry,
             commands::entries::replace_key,
+            commands::entries::entry_consents,
+            commands::entries::trust_entry,
             commands::entries::restore_value,
             commands::entries::open_provider_page,
             commands::transfer::preview_import,

@@ -60,3 +60,35 @@ pub fn stock_age_encrypt(json: &serde_json::Value, recipients: &[&str], to: &Pat
     child.stdin.take().unwrap().write_all(&serde_json::to_vec_pretty(json).unwrap()).unwrap();
     assert!(child.wait().unwrap().success());
 }
+
+/// The line a member shares to be added (`keyward identity` run as the holder of `identity`).
+pub fn member_line(home: &Path, identity: &Path) -> String {
+    let out = as_member(&home.join("no-vault-here.age"), home, identity, &["identity"], None);
+    ok(out).trim().to_string()
+}
+
+/// Signs an item of a team vault's JSON the way a member's Keyward does, with the signing key
+/// of the age identity in `identity` (a hostile member signs their own changes).
+pub fn sign_as(identity: &Path, kind: &str, vault_id: &str, item: &mut serde_json::Value, leave_out: &[&str]) {
+    let text = std::fs::read_to_string(identity).unwrap();
+    let signer = keyward_core::signing::Signer::from_identity_text(&text).expect("an age identity");
+    let mut signed_part = item.clone();
+    let map = signed_part.as_object_mut().unwrap();
+    for field in leave_out.iter().chain(&["signed"]) {
+        map.remove(*field);
+    }
+    let signed = signer.sign(kind, vault_id, &signed_part);
+    item["signed"] = serde_json::json!({ "by": signed.by, "sig": signed.sig });
+}
+
+/// The fingerprint others see for the holder of `identity` (`keyward identity --json`).
+pub fn fingerprint(home: &Path, identity: &Path) -> String {
+    let out = ok(as_member(&home.join("none.age"), home, identity, &["identity", "--json"], None));
+    serde_json::from_str::<serde_json::Value>(&out).unwrap()["fingerprint"].as_str().unwrap().to_string()
+}
+
+/// Now, as an RFC 3339 time (what a member's tools stamp a change with).
+pub fn now_rfc3339() -> String {
+    let out = Command::new("date").args(["-u", "+%Y-%m-%dT%H:%M:%S.%NZ"]).output().unwrap();
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}

@@ -114,6 +114,23 @@ pub async fn find(c: &Client, css: &str) -> fantoccini::elements::Element {
     })
 }
 
+/// Types `text` into the field `css` and waits until the field holds it: under load WebKit
+/// may still be delivering the keystrokes when `send_keys` returns, and a click right after
+/// would act on a half-typed value (seen in CI: a path cut short named a folder that exists).
+pub async fn type_text(c: &Client, css: &str, text: &str) {
+    let field = find(c, css).await;
+    field.send_keys(text).await.unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let value = field.prop("value").await.ok().flatten().unwrap_or_default();
+        if value.contains(text) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "{css} never held what was typed into it");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 /// Waits until the page's text contains `needle`.
 pub async fn wait_for_text(c: &Client, needle: &str) {
     let deadline = Instant::now() + Duration::from_secs(20);

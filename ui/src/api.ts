@@ -28,6 +28,8 @@ export interface EntrySummary {
   masked: string;
   env_var: string;
   base_url: string | null;
+  /** Where a check sends the key when that is not the provider's own address. */
+  sent_to: string | null;
   organization: string | null;
   project: string | null;
   environment: string | null;
@@ -126,11 +128,22 @@ export interface Refreshed {
   locked: boolean;
   merged: boolean;
   conflict_copies: string[];
+  /** What verifying teammates' changes left out, and what is said once. */
+  notices: string[];
+}
+
+export interface Unlocked {
+  warning: string | null;
+  /** Not opened: the file is not the vault this device saw there before (how it changed). */
+  changed: string | null;
 }
 
 export interface MemberView {
   name: string;
   public_key: string;
+  fingerprint: string;
+  /** Has a signing key: can change the vault (else read-only). */
+  writes: boolean;
   added_at: string;
   added_by: string;
   removed_at: string | null;
@@ -141,6 +154,7 @@ export interface MemberView {
 export interface TeamView {
   is_team: boolean;
   my_public_key: string | null;
+  my_fingerprint: string | null;
   my_qr_svg: string | null;
   members: MemberView[];
   to_rotate: { name: string; former_members: string[] }[];
@@ -164,7 +178,10 @@ export const api = {
   remove: (id: string) => invoke<string>("delete_entry", { id }),
   undoDelete: () => invoke<string>("undo_delete"),
   edit: (id: string, changes: EditEntry) => invoke<EntrySummary>("edit_entry", { id, changes }),
-  replaceKey: (id: string, secret: string) => invoke<EntrySummary>("replace_key", { id, secret }),
+  replaceKey: (id: string, secret: string, keepBaseUrl: boolean) =>
+    invoke<EntrySummary>("replace_key", { id, secret, keepBaseUrl }),
+  entryConsents: (id: string) => invoke<string[]>("entry_consents", { id }),
+  trustEntry: (id: string) => invoke<void>("trust_entry", { id }),
   changePassphrase: (current: string, next: string) => invoke<number>("change_passphrase", { current, new: next }),
   restoreValue: (id: string, newestFirst: number) => invoke<EntrySummary>("restore_value", { id, newestFirst }),
   getSettings: () => invoke<Settings>("get_settings"),
@@ -179,7 +196,8 @@ export const api = {
   browseFile: (purpose: "import" | "export") => invoke<string | null>("browse_file", { purpose }),
   create: (passphrase: string) => invoke<void>("create_vault", { passphrase }),
   /** Resolves to a sentence when the vault opened but could not be remembered. */
-  unlock: (passphrase: string, remember = false) => invoke<string | null>("unlock", { passphrase, remember }),
+  unlock: (passphrase: string, remember = false, acceptChange = false) =>
+    invoke<Unlocked>("unlock", { passphrase, remember, acceptChange }),
   unlockRemembered: () => invoke<void>("unlock_remembered"),
   forgetDevice: () => invoke<boolean>("forget_device"),
   lock: () => invoke<void>("lock"),

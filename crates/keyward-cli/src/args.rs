@@ -23,6 +23,12 @@ pub struct Cli {
     #[arg(long, global = true, env = "KEYWARD_IDENTITY_FILE", value_name = "FILE")]
     pub identity_file: Option<PathBuf>,
 
+    /// Open the vault even though its file changed since this device last opened it (another
+    /// vault at this path, personal became team or back, another membership root): only when
+    /// you expected that change. On a terminal you are asked instead
+    #[arg(long, global = true)]
+    pub accept_change: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -48,6 +54,14 @@ pub enum Command {
     Remember,
     /// Forget the passphrase remembered on this device for this vault
     Forget,
+    /// Confirm on this device a team key's base URL or variable that a teammate set (checks
+    /// and `run` ask for it first)
+    Trust {
+        name: String,
+        /// Confirm without asking
+        #[arg(long)]
+        yes: bool,
+    },
     /// Show my public key, to give to a team (creates my identity on first use)
     Identity {
         #[arg(long)]
@@ -152,10 +166,14 @@ pub enum Command {
         #[arg(long, value_name = "URL")]
         proxy: Option<String>,
     },
-    /// Change the master passphrase (new one from the terminal, KEYWARD_NEW_PASSPHRASE or --new-passphrase-file)
+    /// Change the master passphrase (new one from the terminal, KEYWARD_NEW_PASSPHRASE or
+    /// --new-passphrase-file); for a team vault, the passphrase of your identity
     Passwd {
         #[arg(long, value_name = "FILE")]
         new_passphrase_file: Option<PathBuf>,
+        /// Change the passphrase of your Keyward identity (what opens your team vaults)
+        #[arg(long)]
+        identity: bool,
     },
 }
 

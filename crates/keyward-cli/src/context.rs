@@ -18,6 +18,33 @@ pub struct Context {
     pub actor: String,
     /// In a team vault: my member name, recorded instead of `actor`.
     member_name: OnceCell<String>,
+    /// --accept-change: open a vault whose file changed in kind or root without asking.
+    accept_change: bool,
+}
+
+/// An open vault; what verifying it left out, and what is said once, is printed (on stderr)
+/// when the command is done with it.
+pub struct Opened(pub Vault);
+
+impl std::ops::Deref for Opened {
+    type Target = Vault;
+    fn deref(&self) -> &Vault {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Opened {
+    fn deref_mut(&mut self) -> &mut Vault {
+        &mut self.0
+    }
+}
+
+impl Drop for Opened {
+    fn drop(&mut self) {
+        for notice in self.0.take_notices() {
+            eprintln!("keyward: {notice}");
+        }
+    }
 }
 
 impl Context {
@@ -37,18 +64,19 @@ impl Context {
             identity_file: cli.identity_file.clone(),
             actor: actor(),
             member_name: OnceCell::new(),
+            accept_change: cli.accept_change,
         })
     }
 
     /// Opens the vault: a personal vault with the passphrase, a team vault with my identity
     /// (its passphrase is asked for, unless KEYWARD_IDENTITY_FILE names a plain one).
-    pub fn open(&self) -> Result<Vault, VaultError> {
+    pub fn open(&self) -> Result<Opened, VaultError> {
         if !self.vault_path.exists() {
             return Err(VaultError::NoVault { path: self.vault_path.clone() });
         }
         let bytes = keyward_core::atomic_file::read(&self.vault_path)?;
         let (unlock, my_key, remembered) = self.unlock_for(&bytes)?;
-        let vault = match Vault::open(&self.vault_path, unlock) {
+        let vault = match Vault::open_confirming(&self.vault_path, unlock, |why| self.confirm_change(why)) {
             // The passphrase was changed elsewhere: forget the old one and ask.
             Err(VaultError::WrongPassphrase) if remembered => {
                 let _ = remember::forget(&data_dir()?, &self.vault_path);
@@ -57,12 +85,18 @@ impl Context {
                 );
                 let passphrase = input::passphrase(self.passphrase_file.as_deref())?;
                 let unlock = identity::unlock_with_passphrase(&bytes, passphrase, &identity_path()?)?.0;
-                Vault::open(&self.vault_path, unlock)?
+                Vault::open_confirming(&self.vault_path, unlock, |why| self.confirm_change(why))?
             }
             result => result?,
         };
         self.note_member(vault.document(), my_key.as_deref());
-        Ok(vault)
+        Ok(Opened(vault))
+    }
+
+    /// Whether to open a vault whose file changed in kind or root: --accept-change, else the
+    /// person's answer on a terminal (no terminal: no).
+    fn confirm_change(&self, why: &str) -> bool {
+        self.accept_change || ask(&format!("{why}\nOpen it anyway, and trust it from now on on this device?"))
     }
 
     /// What opens a vault file with these bytes: the passphrase (a personal vault), or my
@@ -136,15 +170,30 @@ impl Context {
     }
 }
 
-pub fn data_dir() -> Result<PathBuf, VaultError> {
-    let dir = dirs::data_dir()
-        .ok_or_else(|| VaultError::Invalid("No data folder is known for this user; pass --vault PATH.".into()))?;
-    Ok(dir.join("keyward"))
+pub use keyward_core::device::{data_dir, identity_path};
+
+/// Asks a yes/no question on the terminal (no terminal: no).
+pub fn ask(question: &str) -> bool {
+    use std::io::{BufRead, IsTerminal, Write};
+    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        return false;
+    }
+    eprint!("keyward: {question} [y/N] ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    let _ = std::io::stdin().lock().read_line(&mut answer);
+    matches!(answer.trim(), "y" | "Y" | "yes" | "Yes")
 }
 
-/// Where my Keyward identity is kept: `identity.age` in the data folder.
-pub fn identity_path() -> Result<PathBuf, VaultError> {
-    data_dir().map(|d| d.join("identity.age"))
+/// Asks for each confirmation a key needs on this device; returns whether all were given.
+pub fn confirm_consents(vault: &mut Vault, consents: &[keyward_core::consent::Consent]) -> Result<bool, VaultError> {
+    for consent in consents {
+        if !ask(&format!("{} Allow it on this device?", consent.sentence())) {
+            return Ok(false);
+        }
+        vault.give_consent(consent)?;
+    }
+    Ok(true)
 }
 
 /// The user name, the default member name.

@@ -25,6 +25,9 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             eprintln!("keyward: {e}");
+            if matches!(e, keyward_core::VaultError::VaultChanged { .. }) {
+                eprintln!("keyward: if you expected it, run the command again with --accept-change.");
+            }
             ExitCode::FAILURE
         }
     }
@@ -38,6 +41,7 @@ fn dispatch(cli: Cli) -> Result<u8, keyward_core::VaultError> {
             team::init_team(&ctx, member_name.as_deref(), work_factor)?
         }
         Command::Identity { json } => team::identity(&ctx, json)?,
+        Command::Trust { name, yes } => team::trust(&ctx, &name, yes)?,
         Command::Remember => vault::remember(&ctx)?,
         Command::Forget => vault::forget(&ctx)?,
         Command::MakePersonal { new_passphrase_file } => team::make_personal(&ctx, new_passphrase_file.as_deref())?,
@@ -74,7 +78,9 @@ fn dispatch(cli: Cli) -> Result<u8, keyward_core::VaultError> {
             let all_valid = test::test(&ctx, &names, all, options, json)?;
             return Ok(if all_valid { 0 } else { 1 });
         }
-        Command::Passwd { new_passphrase_file } => vault::passwd(&ctx, new_passphrase_file.as_deref())?,
+        Command::Passwd { new_passphrase_file, identity } => {
+            vault::passwd(&ctx, new_passphrase_file.as_deref(), identity)?
+        }
     }
     Ok(0)
 }

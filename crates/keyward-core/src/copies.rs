@@ -1,8 +1,35 @@
 //! Other copies of a vault: merging one in (`keyward merge`, the git merge driver), and the
 //! conflict copies sync tools leave next to a file when two devices changed it at once.
 
-use crate::document::Document;
+use crate::crypto::Unlock;
+use crate::document::{Change, Document};
+use crate::error::{Result, VaultError};
+use crate::{atomic_file, authenticate, merge, vault};
 use std::path::{Path, PathBuf};
+
+/// git's merge driver: merges the other branch's version of a vault file (`theirs`) into ours,
+/// both verified first, and writes the result over `ours` (encrypted like it, with my changes
+/// signed, without backups: git keeps the history).
+pub fn merge_files(ours: &Path, theirs: &Path, unlock: &Unlock) -> Result<MergeSummary> {
+    let now = chrono::Utc::now();
+    let mut ours_doc = vault::decrypt(ours, &atomic_file::read(ours)?, unlock)?;
+    let mut theirs_doc = vault::decrypt(theirs, &atomic_file::read(theirs)?, unlock)?;
+    if ours_doc.vault_id != theirs_doc.vault_id {
+        return Err(VaultError::DifferentVault { path: theirs.to_path_buf() });
+    }
+    let mut refused = authenticate::verify(&mut ours_doc, None, None, now)?;
+    let root = ours_doc.membership.first().map(crate::member_log::MemberOp::hash);
+    theirs_doc.membership = merge::merge_log(&ours_doc.membership, &theirs_doc.membership);
+    refused.extend(authenticate::verify(&mut theirs_doc, root.as_deref(), Some(&ours_doc), now)?);
+    let mut merged = merge::merge(&ours_doc, &theirs_doc);
+    merged.rename_clashes(&Change { now, actor: vault::MERGE_ACTOR });
+    authenticate::sign_changes(&mut merged, unlock.signer(), now)?;
+    let bytes = vault::encrypt(&merged, unlock)?;
+    atomic_file::replace_without_backups(ours, &bytes)?;
+    let mut summary = MergeSummary::between(&ours_doc, &merged);
+    summary.refused = refused;
+    Ok(summary)
+}
 
 /// What merging another copy changed in ours.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -11,6 +38,11 @@ pub struct MergeSummary {
     pub changed: Vec<String>,
     pub removed: Vec<String>,
     pub members_changed: bool,
+    /// Member changes, with each member's fingerprint: `+ carol (3f2a 91c0 77de 0b14)`,
+    /// `- bob (…)`.
+    pub members: Vec<String>,
+    /// What the other copy held that was left out, and why (one sentence each).
+    pub refused: Vec<String>,
 }
 
 impl MergeSummary {
@@ -30,11 +62,24 @@ impl MergeSummary {
             }
         }
         summary.members_changed = before.members != after.members;
+        for m in &after.members {
+            let was = before.members.iter().find(|b| b.key_id() == m.key_id());
+            let name = crate::members::display_name(&m.name);
+            match (was.map(|b| b.is_active()), m.is_active()) {
+                (Some(true), false) => summary.members.push(format!("- {name} ({})", m.fingerprint())),
+                (None | Some(false), true) => summary.members.push(format!("+ {name} ({})", m.fingerprint())),
+                _ => {}
+            }
+        }
         summary
     }
 
     pub fn is_empty(&self) -> bool {
-        self.added.is_empty() && self.changed.is_empty() && self.removed.is_empty() && !self.members_changed
+        self.added.is_empty()
+            && self.changed.is_empty()
+            && self.removed.is_empty()
+            && !self.members_changed
+            && self.refused.is_empty()
     }
 
     /// "2 added, 1 changed, 0 deleted".

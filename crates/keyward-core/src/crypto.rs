@@ -17,15 +17,26 @@ pub const MIN_WORK_FACTOR: u8 = 10;
 pub enum Unlock {
     /// The master passphrase of a personal vault.
     Passphrase(SecretString),
-    /// age identities (X25519 or SSH private keys) of a team vault's member.
-    Identities(Vec<Box<dyn age::Identity + Send + Sync>>),
+    /// age identities (X25519 or SSH private keys) of a team vault's member, and the key that
+    /// signs their changes (derived from their age identity; none for an SSH key).
+    Identities(Vec<Box<dyn age::Identity + Send + Sync>>, Option<Box<crate::signing::Signer>>),
+}
+
+impl Unlock {
+    /// The key that signs my changes in a team vault.
+    pub fn signer(&self) -> Option<&crate::signing::Signer> {
+        match self {
+            Unlock::Identities(_, signer) => signer.as_deref(),
+            Unlock::Passphrase(_) => None,
+        }
+    }
 }
 
 impl std::fmt::Debug for Unlock {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Unlock::Passphrase(_) => f.write_str("Unlock::Passphrase([redacted])"),
-            Unlock::Identities(ids) => write!(f, "Unlock::Identities({} identities)", ids.len()),
+            Unlock::Identities(ids, _) => write!(f, "Unlock::Identities({} identities)", ids.len()),
         }
     }
 }
@@ -125,7 +136,7 @@ fn decrypt_stream<R: std::io::BufRead>(
             passphrase_identity = identity;
             vec![&passphrase_identity]
         }
-        Unlock::Identities(ids) => {
+        Unlock::Identities(ids, _) => {
             if decryptor.is_scrypt() {
                 return Err(VaultError::Invalid(
                     "This vault is protected by a passphrase, not by member keys: open it with its passphrase.".into(),
@@ -198,7 +209,7 @@ pub fn parse_identity_file(text: &str) -> Result<Unlock> {
     if identities.is_empty() {
         return Err(invalid());
     }
-    Ok(Unlock::Identities(identities))
+    Ok(Unlock::Identities(identities, crate::signing::Signer::from_identity_text(text).map(Box::new)))
 }
 
 #[cfg(test)]

@@ -13,8 +13,11 @@ use zeroize::Zeroizing;
 
 /// The `format` field of every Keyward vault document.
 pub const FORMAT_NAME: &str = "keyward-vault";
-/// The newest document version this Keyward reads and writes.
-pub const FORMAT_VERSION: u64 = 1;
+/// The newest document version this Keyward reads and writes (2: team vaults with signed
+/// changes; personal vaults are still written as 1).
+pub const FORMAT_VERSION: u64 = 2;
+/// The version new documents start at (a team vault becomes 2 when its changes are signed).
+const FIRST_FORMAT_VERSION: u64 = 1;
 /// The scrypt work factor (log2 N) new passphrase vaults are written with.
 pub const DEFAULT_WORK_FACTOR: u8 = 18;
 
@@ -29,8 +32,13 @@ pub struct Document {
     pub settings: Settings,
     /// A team vault's members, current and former (see [`crate::members`]); empty for a
     /// personal vault.
+    /// In a team vault with signed changes this list is only for people reading the file: the
+    /// members are computed from `membership` when it is read.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub members: Vec<crate::members::Member>,
+    /// A team vault's membership log (see [`crate::member_log`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub membership: Vec<crate::member_log::MemberOp>,
     /// Live entries, in the order they were added.
     pub entries: Vec<Entry>,
     /// Deleted entries' ids, kept so that copies of the vault merge deletions.
@@ -45,7 +53,7 @@ crate::unknown_fields::deserialize_keeping_unknown!(
     Document,
     times: [created_at],
     required: [format, version, vault_id],
-    optional: [settings, members, entries, tombstones]
+    optional: [settings, members, membership, entries, tombstones]
 );
 
 /// Settings stored inside the vault (shared by every device that opens it).
@@ -53,15 +61,18 @@ crate::unknown_fields::deserialize_keeping_unknown!(
 pub struct Settings {
     /// scrypt work factor used when this passphrase vault is written.
     pub scrypt_work_factor: u8,
+    /// In a team vault, who set these (see [`crate::authenticate`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signed: Option<crate::signing::Signed>,
     #[serde(flatten)]
     pub unknown: Map<String, Value>,
 }
 
-crate::unknown_fields::deserialize_keeping_unknown!(Settings, times: [], required: [scrypt_work_factor], optional: []);
+crate::unknown_fields::deserialize_keeping_unknown!(Settings, times: [], required: [scrypt_work_factor], optional: [signed]);
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { scrypt_work_factor: DEFAULT_WORK_FACTOR, unknown: Map::new() }
+        Settings { scrypt_work_factor: DEFAULT_WORK_FACTOR, signed: None, unknown: Map::new() }
     }
 }
 
@@ -101,15 +112,21 @@ impl Document {
     pub fn new(now: DateTime<Utc>) -> Self {
         Document {
             format: FORMAT_NAME.to_string(),
-            version: FORMAT_VERSION,
+            version: FIRST_FORMAT_VERSION,
             vault_id: uuid::Uuid::new_v4().to_string(),
             created_at: now,
             settings: Settings::default(),
             entries: Vec::new(),
             tombstones: Vec::new(),
             members: Vec::new(),
+            membership: Vec::new(),
             unknown: Map::new(),
         }
+    }
+
+    /// A team vault whose changes are signed (it has a membership log).
+    pub fn is_signed(&self) -> bool {
+        !self.membership.is_empty()
     }
 
     /// Parses decrypted vault JSON. Checks format name and version before anything else,
@@ -179,6 +196,7 @@ impl Document {
             rotation_days: None,
             last_check: None,
             history: Vec::new(),
+            signed: None,
             unknown: Map::new(),
         };
         apply_fields(&mut entry, fields)?;
@@ -253,8 +271,9 @@ impl Document {
 
     /// Saves a key check's result on the entry with id `entry_id` (if it still exists). This is
     /// not a change of the key: `updated_at` stays, so a check never wins a merge over an edit.
-    pub fn record_check(&mut self, entry_id: &str, check: LastCheck) {
+    pub fn record_check(&mut self, entry_id: &str, mut check: LastCheck) {
         if let Some(e) = self.entries.iter_mut().find(|e| e.id == entry_id) {
+            check.signed = None;
             e.last_check = Some(check);
         }
     }
@@ -269,6 +288,7 @@ impl Document {
             id: entry.id.clone(),
             deleted_at: entry.next_time(change.now),
             deleted_by: change.actor.to_string(),
+            signed: None,
         });
         Ok(entry)
     }
@@ -567,8 +587,8 @@ mod tests {
     #[test]
     fn newer_and_foreign_documents_are_refused() {
         assert_eq!(
-            Document::from_json(br#"{"format":"keyward-vault","version":2,"x":[]}"#),
-            Err(FormatError::Newer(2))
+            Document::from_json(br#"{"format":"keyward-vault","version":3,"x":[]}"#),
+            Err(FormatError::Newer(3))
         );
         assert!(matches!(Document::from_json(br#"{"format":"other","version":1}"#), Err(FormatError::WrongFormat(_))));
         assert!(matches!(Document::from_json(b"not json"), Err(FormatError::NotJson(_))));

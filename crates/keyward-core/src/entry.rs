@@ -1,6 +1,7 @@
 //! One named key and its metadata, the record of replaced values, and deletion tombstones.
 
 use crate::secret::Secret;
+use crate::signing::Signed;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -45,6 +46,10 @@ pub struct Entry {
     /// Secret values this entry held before, oldest first.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub history: Vec<HistoryItem>,
+    /// In a team vault: its author's signature on this version (history and check result
+    /// are signed on their own). `None` for a change not signed yet (signed when saved).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signed: Option<Signed>,
     /// Fields written by a newer Keyward: kept as they are and written back.
     #[serde(flatten)]
     pub unknown: Map<String, Value>,
@@ -56,7 +61,7 @@ crate::unknown_fields::deserialize_keeping_unknown!(
     required: [id, name, provider, secret, env_var],
     optional: [
         base_url, organization, project, environment, tags, notes, updated_by, expires_on, rotation_days,
-        last_check, history,
+        last_check, history, signed,
     ]
 );
 
@@ -64,7 +69,7 @@ crate::unknown_fields::deserialize_keeping_unknown!(
     LastCheck,
     times: [checked_at],
     required: [status],
-    optional: [message, http_status, hint, provider_code, request_id, latency_ms, deep]
+    optional: [message, http_status, hint, provider_code, request_id, latency_ms, deep, signed]
 );
 
 /// A secret value an entry held before it was replaced.
@@ -74,6 +79,8 @@ pub struct HistoryItem {
     #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub replaced_at: DateTime<Utc>,
     pub replaced_by: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed: Option<Signed>,
 }
 
 /// The outcome of the last key check. Holds no secret.
@@ -97,6 +104,8 @@ pub struct LastCheck {
     /// It was a deep check (one paid generation request).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub deep: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signed: Option<Signed>,
     #[serde(flatten)]
     pub unknown: Map<String, Value>,
 }
@@ -108,6 +117,8 @@ pub struct Tombstone {
     #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub deleted_at: DateTime<Utc>,
     pub deleted_by: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed: Option<Signed>,
 }
 
 impl Entry {
@@ -118,7 +129,7 @@ impl Entry {
             return;
         }
         let old = std::mem::replace(&mut self.secret, secret);
-        self.history.push(HistoryItem { secret: old, replaced_at: at, replaced_by: actor.to_string() });
+        self.history.push(HistoryItem { secret: old, replaced_at: at, replaced_by: actor.to_string(), signed: None });
         self.tidy_history();
     }
 
@@ -147,8 +158,10 @@ impl Entry {
     }
 
     /// Marks the entry as changed by `actor` at `at` (see [`Entry::next_time`]).
+    /// The version changed: it is signed again (by me) when saved.
     pub fn touch(&mut self, at: DateTime<Utc>, actor: &str) {
         self.updated_at = at;
         self.updated_by = actor.to_string();
+        self.signed = None;
     }
 }

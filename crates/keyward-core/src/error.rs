@@ -48,6 +48,12 @@ pub enum VaultError {
     NoSuchEntry(String),
     #[error("A key named \"{0}\" already exists; choose another name.")]
     DuplicateName(String),
+    #[error("{reason} It was not opened: open it only if you expected this change.")]
+    VaultChanged { path: PathBuf, reason: String },
+    #[error(
+        "You can read this team vault but not change it: {0} Ask a member to add you again with the line `keyward identity` prints."
+    )]
+    ReadOnly(String),
     #[error("{0}")]
     Invalid(String),
     #[error("Could not read or write {path}: {source}")]

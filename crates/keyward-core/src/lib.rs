@@ -2,10 +2,13 @@
 //! keys. No GUI and no terminal: the CLI and the desktop app are thin clients of this crate.
 
 pub mod atomic_file;
+pub mod authenticate;
 pub mod check;
 pub mod clipboard;
+pub mod consent;
 pub mod copies;
 pub mod crypto;
+pub mod device;
 pub mod document;
 pub mod entry;
 pub mod env_guard;
@@ -15,6 +18,7 @@ pub mod identity;
 pub mod import;
 pub mod json_layout;
 pub mod lock;
+pub mod member_log;
 pub mod members;
 pub mod merge;
 pub mod provider;
@@ -22,8 +26,10 @@ pub mod remember;
 pub mod sample;
 pub mod search;
 pub mod secret;
+pub mod signing;
 pub mod summary;
 pub mod timestamp;
+pub mod trust;
 mod unknown_fields;
 pub mod vault;
 

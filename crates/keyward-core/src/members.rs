@@ -13,12 +13,71 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+/// A member line someone shared (`keyward identity`): their age or SSH public key and, when
+/// they can sign changes, their signing key: `age1… ed25519:…`.
+pub fn parse_member_line(line: &str) -> Result<crate::member_log::MemberKey> {
+    let line = line.trim();
+    let (public_key, signing_key) = match line.rsplit_once(char::is_whitespace) {
+        Some((rest, last)) if last.starts_with(crate::signing::PUBLIC_KEY_PREFIX) => {
+            crate::signing::PublicKey::parse(last)?;
+            (rest.trim().to_string(), Some(last.to_string()))
+        }
+        _ => (line.to_string(), None),
+    };
+    crypto::parse_recipient(&public_key)?;
+    Ok(crate::member_log::MemberKey { name: String::new(), public_key, signing_key })
+}
+
+impl crate::member_log::MemberKey {
+    /// The fingerprint of the signing key, if any.
+    pub fn fingerprint(&self) -> Option<String> {
+        self.signing_key.as_deref().and_then(|k| crate::signing::PublicKey::parse(k).ok()).map(|k| k.fingerprint())
+    }
+}
+
+/// A member name as it may be shown: control characters removed, at most 60 characters.
+pub fn display_name(name: &str) -> String {
+    name.chars().filter(|c| !c.is_control()).take(60).collect()
+}
+
+/// A new member's name, trimmed and checked (not empty, printable, not too long).
+fn check_member_name(name: &str) -> Result<String> {
+    let name: String = unicode_normalization::UnicodeNormalization::nfc(name.trim()).collect();
+    if name.is_empty() {
+        return Err(VaultError::Invalid("Give the member a name.".into()));
+    }
+    // Control characters, and invisible ones that hide or reorder what is shown.
+    let invisible = |c: char| matches!(c, '\u{AD}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}');
+    if name.chars().any(|c| c.is_control() || invisible(c)) {
+        return Err(VaultError::Invalid("A member's name cannot hold control or invisible characters.".into()));
+    }
+    if name.chars().count() > 60 {
+        return Err(VaultError::Invalid("A member's name can be at most 60 characters long.".into()));
+    }
+    Ok(name)
+}
+
+/// Whether two names look the same to a person: compared after NFKC, confusable folding
+/// (UTS #39 skeletons: Cyrillic "а" is Latin "a") and case.
+pub fn looks_alike(a: &str, b: &str) -> bool {
+    let skeleton = |s: &str| -> String {
+        let folded: String =
+            unicode_normalization::UnicodeNormalization::nfkc(s).flat_map(char::to_lowercase).collect();
+        let skeleton: String = unicode_security::confusable_detection::skeleton(&folded).collect();
+        skeleton.chars().flat_map(char::to_lowercase).filter(|c| !c.is_whitespace()).collect()
+    };
+    skeleton(a) == skeleton(b)
+}
+
 /// A person a team vault is (or was) encrypted to.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Member {
     pub name: String,
     /// `age1…`, or an SSH public key line (`ssh-ed25519 AAAA… comment`).
     pub public_key: String,
+    /// `ed25519:…`, the key their changes are signed with; none for a read-only member.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signing_key: Option<String>,
     pub added_at: DateTime<Utc>,
     pub added_by: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -34,12 +93,20 @@ crate::unknown_fields::deserialize_keeping_unknown!(
     Member,
     times: [added_at],
     required: [name, public_key, added_by],
-    optional: [removed_at, removed_by]
+    optional: [removed_at, removed_by, signing_key]
 );
 
 impl Member {
     pub fn is_active(&self) -> bool {
         self.removed_at.is_none()
+    }
+
+    /// The short fingerprint people compare: of the signing key, else of the public key.
+    pub fn fingerprint(&self) -> String {
+        match self.signing_key.as_deref().and_then(|k| crate::signing::PublicKey::parse(k).ok()) {
+            Some(k) => k.fingerprint(),
+            None => crate::signing::fingerprint_of_text(&self.key_id()),
+        }
     }
 
     /// The key without an SSH comment, to compare keys.
@@ -90,22 +157,40 @@ impl Document {
         self.active_members().map(|m| crypto::parse_recipient(&m.public_key)).collect()
     }
 
-    /// Adds a member. Names and keys must be new among current members; a former member's key
-    /// may be added back.
-    pub fn add_member(&mut self, name: &str, public_key: &str, change: &Change) -> Result<&Member> {
-        let name = name.trim();
-        if name.is_empty() {
-            return Err(VaultError::Invalid("Give the member a name.".into()));
+    /// Adds a member from the line they shared (`age1… ed25519:…`, see [`parse_member_line`]).
+    /// Names and keys must be new among current members (names compared as they look); a
+    /// former member's key may be added back, and a member without a signing key may be added
+    /// again with one (which lets them write). In a team vault with signed changes, the
+    /// addition is a membership operation, signed when the vault is saved.
+    pub fn add_member(&mut self, name: &str, line: &str, change: &Change) -> Result<&Member> {
+        let name = check_member_name(name)?;
+        let key = parse_member_line(line)?;
+        let existing = self.member_with_key(&key.public_key);
+        let upgrade = existing.is_some_and(|m| m.signing_key.is_none() && key.signing_key.is_some());
+        if let Some(m) = existing
+            && !upgrade
+        {
+            return Err(VaultError::Invalid(format!("That public key is already {}'s.", display_name(&m.name))));
         }
-        let public_key = public_key.trim();
-        crypto::parse_recipient(public_key)?;
-        if self.active_members().any(|m| m.name.eq_ignore_ascii_case(name)) {
-            return Err(VaultError::Invalid(format!("There is already a member named \"{name}\".")));
+        let existing_id = existing.map(Member::key_id);
+        if let Some(m) = self.active_members().find(|m| Some(m.key_id()) != existing_id && looks_alike(&m.name, &name))
+        {
+            return Err(VaultError::Invalid(if m.name.eq_ignore_ascii_case(&name) {
+                format!("There is already a member named \"{}\".", display_name(&name))
+            } else {
+                format!(
+                    "\"{}\" looks like the name of the member \"{}\"; choose a name that cannot be mistaken for it.",
+                    display_name(&name),
+                    display_name(&m.name)
+                )
+            }));
         }
-        if let Some(m) = self.member_with_key(public_key) {
-            return Err(VaultError::Invalid(format!("That public key is already {}'s.", m.name)));
+        if let Some(fp) = key.fingerprint()
+            && let Some(m) = self.active_members().find(|m| Some(m.key_id()) != existing_id && m.fingerprint() == fp)
+        {
+            return Err(VaultError::Invalid(format!("That signing key is already {}'s.", display_name(&m.name))));
         }
-        let id = key_id(public_key);
+        let id = key_id(&key.public_key);
         // A former member added back: their record is replaced by a newer one (which wins over
         // the removal in merges). As a member again they can read every key anyway.
         let added_at = self
@@ -114,10 +199,19 @@ impl Document {
             .filter(|m| m.key_id() == id)
             .map(|m| m.changed_at() + chrono::Duration::nanoseconds(1))
             .fold(change.now, DateTime::max);
+        if self.is_signed() {
+            self.membership.push(crate::member_log::MemberOp::pending(
+                crate::member_log::Action::Add {
+                    member: crate::member_log::MemberKey { name: name.clone(), ..key.clone() },
+                },
+                added_at,
+            ));
+        }
         self.members.retain(|m| m.key_id() != id);
         self.members.push(Member {
-            name: name.to_string(),
-            public_key: public_key.to_string(),
+            name,
+            public_key: key.public_key,
+            signing_key: key.signing_key,
             added_at,
             added_by: change.actor.to_string(),
             removed_at: None,
@@ -145,6 +239,20 @@ impl Document {
         member.removed_at = Some(change.now.max(member.added_at + chrono::Duration::nanoseconds(1)));
         member.removed_by = Some(change.actor.to_string());
         let removed = member.name.clone();
+        if self.is_signed() {
+            let member = self.members[index].clone();
+            let subject = crate::member_log::MemberKey {
+                name: member.name.clone(),
+                public_key: member.public_key.clone(),
+                signing_key: member.signing_key.clone(),
+            };
+            let at = member.removed_at.expect("just set");
+            self.membership
+                .push(crate::member_log::MemberOp::pending(crate::member_log::Action::Remove { member: subject }, at));
+            // Their changes so far stay: I vouch for them now (a removed member's signature no
+            // longer counts, so that they cannot act by pretending not to know of the removal).
+            crate::authenticate::adopt(self, &member.fingerprint());
+        }
         Ok(self
             .exposed()
             .into_iter()
@@ -265,6 +373,7 @@ mod tests {
         let carol = Member {
             name: "carol".into(),
             public_key: key(),
+            signing_key: None,
             added_at: at(0),
             added_by: "alice".into(),
             removed_at: Some(at(36)),

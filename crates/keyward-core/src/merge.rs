@@ -45,21 +45,56 @@ pub fn merge(a: &Document, b: &Document) -> Document {
         .collect();
     entries.sort_by(|x, y| (x.created_at, &x.id).cmp(&(y.created_at, &y.id)));
 
-    let mut settings = a.settings.clone();
-    settings.scrypt_work_factor = a.settings.scrypt_work_factor.max(b.settings.scrypt_work_factor);
-    settings.unknown = merge_maps(&a.settings.unknown, &b.settings.unknown);
+    // One side's settings whole (so that its signature stays good): the higher work factor,
+    // then a fixed order.
+    let settings_key =
+        |s: &crate::document::Settings| (s.scrypt_work_factor, serde_json::to_string(s).unwrap_or_default());
+    let settings =
+        if settings_key(&a.settings) >= settings_key(&b.settings) { &a.settings } else { &b.settings }.clone();
 
-    Document {
+    let mut merged = Document {
         format: a.format.clone(),
         version: a.version.max(b.version),
         vault_id: a.vault_id.clone(),
         created_at: a.created_at.min(b.created_at),
         settings,
         members: crate::members::merge_members(&a.members, &b.members),
+        membership: merge_log(&a.membership, &b.membership),
         entries,
         tombstones,
         unknown: merge_maps(&a.unknown, &b.unknown),
+    };
+    if merged.is_signed() && crate::authenticate::recompute_members(&mut merged).is_err() {
+        // Both sides were verified against the same root, so this cannot fail; if it did, the
+        // membership stays as the first copy had it.
+        merged.membership = a.membership.clone();
+        merged.members = a.members.clone();
     }
+    merged
+}
+
+/// The union of two membership logs: every signed operation once (root first, then by hash),
+/// then my operations not signed yet, in the order they were made.
+pub(crate) fn merge_log(
+    a: &[crate::member_log::MemberOp],
+    b: &[crate::member_log::MemberOp],
+) -> Vec<crate::member_log::MemberOp> {
+    if a.is_empty() && b.is_empty() {
+        return Vec::new();
+    }
+    let root = a.iter().chain(b).find(|op| op.parents.is_empty() && !op.is_pending()).map(|op| op.hash());
+    let mut signed: BTreeMap<(bool, String), &crate::member_log::MemberOp> = BTreeMap::new();
+    for op in a.iter().chain(b).filter(|op| !op.is_pending()) {
+        let hash = op.hash();
+        signed.insert((Some(&hash) != root.as_ref(), hash), op);
+    }
+    let mut out: Vec<crate::member_log::MemberOp> = signed.into_values().cloned().collect();
+    for op in a.iter().chain(b).filter(|op| op.is_pending()) {
+        if !out.contains(op) {
+            out.push(op.clone());
+        }
+    }
+    out
 }
 
 /// The fixed order that decides which of two versions of an entry wins: the later change,
@@ -89,6 +124,7 @@ fn merge_entry(x: &Entry, y: &Entry) -> Entry {
         secret: loser.secret.clone(),
         replaced_at: loser.updated_at,
         replaced_by: loser.updated_by.clone(),
+        signed: None,
     });
     merged.tidy_history();
     // Check results do not change `updated_at`: keep the latest one made on this same key.

@@ -16,6 +16,8 @@ pub struct EntrySummary {
     pub masked: String,
     pub env_var: String,
     pub base_url: Option<String>,
+    /// Where a check sends the key when that is not the provider's own address (`host:port`).
+    pub sent_to: Option<String>,
     pub organization: Option<String>,
     pub project: Option<String>,
     pub environment: Option<String>,
@@ -57,6 +59,7 @@ impl From<&Entry> for EntrySummary {
             masked: e.secret.masked(),
             env_var: e.env_var.clone(),
             base_url: e.base_url.clone(),
+            sent_to: crate::consent::custom_base_url(e).map(|(_, host)| host),
             organization: e.organization.clone(),
             project: e.project.clone(),
             environment: e.environment.clone(),

@@ -5,6 +5,7 @@
 //! A file that cannot be read is never written over.
 
 use crate::atomic_file;
+use crate::authenticate;
 use crate::copies::MergeSummary;
 use crate::crypto::{self, Unlock};
 use crate::document::{Change, Document, FormatError};
@@ -12,6 +13,7 @@ use crate::error::{Result, VaultError};
 use crate::identity::Identity;
 use crate::lock::{self, VaultLock};
 use crate::merge::merge;
+use crate::trust;
 use age::secrecy::SecretString;
 use chrono::Utc;
 use std::path::{Path, PathBuf};
@@ -26,6 +28,16 @@ pub struct Vault {
     on_disk: Vec<u8>,
     /// The file's size and modification time when `on_disk` was read or written.
     stamp: Option<(u64, std::time::SystemTime)>,
+    /// Sentences about what verifying others' changes left out, and notices said once, not yet
+    /// shown (see [`Vault::take_notices`]).
+    notices: Vec<String>,
+    /// A team vault from before signed changes (it is signed on its next save).
+    unsigned_team: bool,
+    /// In a team vault: each key's base URL and variable as others set them (read from a
+    /// verified file), to tell my own changes, which need no confirmation, from theirs.
+    foreign: std::collections::HashMap<String, (Option<String>, String)>,
+    /// What the person confirmed on this device (see [`crate::consent`]).
+    approvals: trust::Approvals,
 }
 
 fn file_stamp(path: &Path) -> Option<(u64, std::time::SystemTime)> {
@@ -45,7 +57,7 @@ pub struct SaveReport {
 }
 
 /// Recorded as who renamed keys whose names clashed in a merge.
-const MERGE_ACTOR: &str = "keyward (merge)";
+pub(crate) const MERGE_ACTOR: &str = "keyward (merge)";
 
 impl Vault {
     /// Creates a new, empty personal vault at `path`, protected by `passphrase`.
@@ -57,7 +69,96 @@ impl Vault {
         let unlock = Unlock::Passphrase(passphrase);
         let bytes = encrypt(&doc, &unlock)?;
         atomic_file::create_new(path, &bytes)?;
-        Ok(Vault { stamp: file_stamp(path), path: path.to_path_buf(), doc, unlock, on_disk: bytes })
+        let vault = Vault::opened(path, doc, unlock, bytes);
+        vault.pin();
+        Ok(vault)
+    }
+
+    fn opened(path: &Path, doc: Document, unlock: Unlock, on_disk: Vec<u8>) -> Vault {
+        let unsigned_team = doc.is_team() && !doc.is_signed();
+        let approvals = match crate::device::data_dir() {
+            Ok(dir) if doc.is_team() => trust::load_approvals(&dir, &doc.vault_id),
+            _ => trust::Approvals::default(),
+        };
+        let mut vault = Vault {
+            stamp: file_stamp(path),
+            path: path.to_path_buf(),
+            doc,
+            unlock,
+            on_disk,
+            notices: Vec::new(),
+            unsigned_team,
+            foreign: Default::default(),
+            approvals,
+        };
+        vault.note_foreign(&vault.doc.clone());
+        vault
+    }
+
+    /// Remembers the base URLs and variables of a verified copy's keys as others' choices.
+    fn note_foreign(&mut self, theirs: &Document) {
+        if theirs.is_team() {
+            for e in &theirs.entries {
+                self.foreign.insert(e.id.clone(), (e.base_url.clone(), e.env_var.clone()));
+            }
+        }
+    }
+
+    /// What the key with this id needs confirmed on this device before it is sent to its base
+    /// URL or given to a program (a team vault: base URLs and variables set by others).
+    pub fn consents_needed(&self, entry_id: &str) -> Vec<crate::consent::Consent> {
+        self.doc
+            .entries
+            .iter()
+            .find(|e| e.id == entry_id)
+            .map(|e| crate::consent::needed(&self.doc, &self.approvals, e))
+            .unwrap_or_default()
+    }
+
+    /// Records the person's confirmation on this device.
+    pub fn give_consent(&mut self, consent: &crate::consent::Consent) -> Result<()> {
+        crate::consent::approve(&mut self.approvals, consent);
+        trust::store_approvals(&crate::device::data_dir()?, &self.doc.vault_id, &self.approvals)
+    }
+
+    /// My own changes to base URLs and variables (unsigned versions whose value differs from
+    /// what others set) are mine: they need no confirmation later.
+    fn approve_my_changes(&mut self) {
+        if !self.doc.is_team() {
+            return;
+        }
+        let mut changed = false;
+        for e in self.doc.entries.iter().filter(|e| e.signed.is_none()) {
+            let current = (e.base_url.clone(), e.env_var.clone());
+            if self.foreign.get(&e.id) == Some(&current) {
+                continue;
+            }
+            for consent in crate::consent::needed(&self.doc, &self.approvals, e) {
+                crate::consent::approve(&mut self.approvals, &consent);
+                changed = true;
+            }
+            self.foreign.insert(e.id.clone(), current);
+        }
+        if changed && let Ok(dir) = crate::device::data_dir() {
+            let _ = trust::store_approvals(&dir, &self.doc.vault_id, &self.approvals);
+        }
+    }
+
+    /// Remembers on this device what the file now is (it was verified or written here).
+    fn pin(&self) {
+        let Ok(dir) = crate::device::data_dir() else { return };
+        let mut pin = trust::Pin::of(&self.doc);
+        pin.verified = Some(trust::file_hash(&self.on_disk));
+        if trust::load(&dir, &self.path).as_ref() != Some(&pin) {
+            // Not being able to remember only costs a verification next time.
+            let _ = trust::store(&dir, &self.path, &pin);
+        }
+    }
+
+    /// What verifying others' changes left out (one sentence each), and what is said once
+    /// (an unsigned team vault signed for the first time). Each is returned once.
+    pub fn take_notices(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.notices)
     }
 
     /// Creates a new team vault at `path` with one member, `me` (named `name`), who opens it
@@ -66,10 +167,13 @@ impl Vault {
         let path = &resolve(path)?;
         let now = Utc::now();
         let mut doc = Document::new(now);
-        doc.add_member(name, &me.public_key, &Change { now, actor: name })?;
+        doc.add_member(name, &me.member_line(), &Change { now, actor: name })?;
+        authenticate::sign_changes(&mut doc, me.unlock.signer(), now)?;
         let bytes = encrypt(&doc, &me.unlock)?;
         atomic_file::create_new(path, &bytes)?;
-        Ok(Vault { stamp: file_stamp(path), path: path.to_path_buf(), doc, unlock: me.unlock, on_disk: bytes })
+        let vault = Vault::opened(path, doc, me.unlock, bytes);
+        vault.pin();
+        Ok(vault)
     }
 
     /// Makes a personal vault a team vault whose first member is `me` (every entry is kept).
@@ -80,7 +184,7 @@ impl Vault {
             return Err(VaultError::Invalid("This is already a team vault.".into()));
         }
         let before = self.doc.clone();
-        self.doc.add_member(name, &me.public_key, &Change { now: Utc::now(), actor: name })?;
+        self.doc.add_member(name, &me.member_line(), &Change { now: Utc::now(), actor: name })?;
         let result = self.save_with(Some(me.unlock));
         if result.is_err() {
             self.doc = before;
@@ -98,14 +202,38 @@ impl Vault {
             return Err(VaultError::DifferentVault { path: other.to_path_buf() });
         }
         let before = self.doc.clone();
-        self.doc = merge(&self.doc, &theirs);
+        let refused = self.absorb(theirs)?;
         self.doc.rename_clashes(&Change { now: Utc::now(), actor: MERGE_ACTOR });
-        let summary = MergeSummary::between(&before, &self.doc);
+        let mut summary = MergeSummary::between(&before, &self.doc);
+        summary.refused = refused;
+        if self.doc == before {
+            // Nothing of it counted: the vault stays as it is, byte for byte.
+            return Ok(summary);
+        }
         if let Err(e) = self.save() {
             self.doc = before;
             return Err(e);
         }
         Ok(summary)
+    }
+
+    /// Verifies another copy of this vault and merges what counts of it into ours; returns
+    /// what was left out (sentences).
+    fn absorb(&mut self, mut theirs: Document) -> Result<Vec<String>> {
+        let root = self.doc.membership.first().map(crate::member_log::MemberOp::hash);
+        // Their membership operations are judged together with ours (a removal we know of
+        // beats what the removed member did concurrently), and the reasons are told.
+        let ours_signed: Vec<_> = self.doc.membership.iter().filter(|op| !op.is_pending()).cloned().collect();
+        theirs.membership = crate::merge::merge_log(&ours_signed, &theirs.membership);
+        let refused = match root {
+            Some(root) => authenticate::verify(&mut theirs, Some(&root), Some(&self.doc), Utc::now())?,
+            // Ours has no log yet (personal, or a team vault from before signed changes): a
+            // signed copy brings one, checked on its own.
+            None => authenticate::verify(&mut theirs, None, None, Utc::now())?,
+        };
+        self.note_foreign(&theirs);
+        self.doc = merge(&self.doc, &theirs);
+        Ok(refused)
     }
 
     /// Merges in every conflict copy a sync tool left next to the vault and deletes each copy
@@ -116,7 +244,10 @@ impl Vault {
             .into_iter()
             .map(|copy| {
                 let result = self.merge_file(&copy).and_then(|summary| {
-                    std::fs::remove_file(&copy).map_err(|e| VaultError::io(&copy, e))?;
+                    // A copy that carried something refused is kept, for whoever looks into it.
+                    if summary.refused.is_empty() {
+                        std::fs::remove_file(&copy).map_err(|e| VaultError::io(&copy, e))?;
+                    }
                     Ok(summary)
                 });
                 (copy, result)
@@ -132,6 +263,9 @@ impl Vault {
         let before = self.doc.clone();
         self.doc.make_personal(&Change { now: Utc::now(), actor: MERGE_ACTOR })?;
         self.doc.settings.scrypt_work_factor = crate::document::DEFAULT_WORK_FACTOR;
+        // No longer a team: its membership log ends here (the member records stay, for the
+        // keys a former member could read).
+        self.doc.membership.clear();
         let result = self.save_with(Some(Unlock::Passphrase(passphrase)));
         if result.is_err() {
             self.doc = before;
@@ -139,15 +273,52 @@ impl Vault {
         result
     }
 
-    /// Opens and decrypts the vault at `path`.
+    /// Opens and decrypts the vault at `path`. A team vault is verified (what does not count is
+    /// left out, see [`Vault::take_notices`]). A file that is not the vault this device saw at
+    /// this path before (another vault, personal became team or back, another membership root)
+    /// is refused with [`VaultError::VaultChanged`]: open it with [`Vault::open_accepting_change`]
+    /// once the person has confirmed.
     pub fn open(path: &Path, unlock: Unlock) -> Result<Vault> {
+        Vault::open_confirming(path, unlock, |_| false)
+    }
+
+    /// Opens a vault whose file changed in kind or root since this device saw it (the person
+    /// confirmed): it is verified from its own root, which this device remembers from now on.
+    pub fn open_accepting_change(path: &Path, unlock: Unlock) -> Result<Vault> {
+        Vault::open_confirming(path, unlock, |_| true)
+    }
+
+    /// Opens the vault; when its file changed in kind or root since this device saw it,
+    /// `confirm` is asked (with the sentence saying what changed) whether to open it anyway.
+    pub fn open_confirming(path: &Path, unlock: Unlock, confirm: impl FnOnce(&str) -> bool) -> Result<Vault> {
         let path = &resolve(path)?;
         let bytes = atomic_file::read(path).map_err(|e| match e {
             VaultError::NotFound { path } => VaultError::NoVault { path },
             e => e,
         })?;
-        let doc = decrypt(path, &bytes, &unlock)?;
-        Ok(Vault { stamp: file_stamp(path), path: path.to_path_buf(), doc, unlock, on_disk: bytes })
+        let mut doc = decrypt(path, &bytes, &unlock)?;
+        let mut pin = crate::device::data_dir().ok().and_then(|dir| trust::load(&dir, path));
+        if let Some(reason) = pin.as_ref().and_then(|p| p.changed(&doc, path)) {
+            if !confirm(&reason) {
+                return Err(VaultError::VaultChanged { path: path.clone(), reason });
+            }
+            pin = None;
+        }
+        let unchanged = pin.as_ref().is_some_and(|p| p.verified.as_deref() == Some(trust::file_hash(&bytes).as_str()));
+        let notices = if unchanged {
+            // The very file this device verified or wrote before.
+            authenticate::recompute_members(&mut doc)?;
+            Vec::new()
+        } else {
+            let root = pin.and_then(|p| p.root);
+            authenticate::verify(&mut doc, root.as_deref(), None, Utc::now())?
+        };
+        let mut vault = Vault::opened(path, doc, unlock, bytes);
+        if notices.is_empty() {
+            vault.pin();
+        }
+        vault.notices = notices;
+        Ok(vault)
     }
 
     pub fn path(&self) -> &Path {
@@ -185,7 +356,8 @@ impl Vault {
             return Err(VaultError::DifferentVault { path: self.path.clone() });
         }
         let before = self.doc.clone();
-        self.doc = merge(&self.doc, &theirs);
+        let refused = self.absorb(theirs)?;
+        self.notices.extend(refused);
         self.on_disk = current;
         self.stamp = stamp;
         Ok(self.doc != before)
@@ -215,7 +387,8 @@ impl Vault {
                 if theirs.vault_id != self.doc.vault_id {
                     return Err(VaultError::DifferentVault { path: self.path.clone() });
                 }
-                self.doc = merge(&self.doc, &theirs);
+                let refused = self.absorb(theirs)?;
+                self.notices.extend(refused);
                 let change = Change { now: Utc::now(), actor: MERGE_ACTOR };
                 report.renamed = self.doc.rename_clashes(&change);
                 report.merged = true;
@@ -225,16 +398,36 @@ impl Vault {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => return Err(VaultError::io(&self.path, e)),
         }
+        self.approve_my_changes();
         let unlock = new_unlock.as_ref().unwrap_or(&self.unlock);
-        let bytes = encrypt(&self.doc, unlock)?;
+        // My changes are signed (a team vault); refused before anything is written if I cannot.
+        let before_signing = self.doc.clone();
+        if let Err(e) = authenticate::sign_changes(&mut self.doc, unlock.signer(), Utc::now()) {
+            self.doc = before_signing;
+            return Err(e);
+        }
+        let bytes = match encrypt(&self.doc, unlock) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                self.doc = before_signing;
+                return Err(e);
+            }
+        };
         atomic_file::remove_stale_temps(&self.path);
-        atomic_file::replace(&self.path, &bytes)?;
+        if let Err(e) = atomic_file::replace(&self.path, &bytes) {
+            self.doc = before_signing;
+            return Err(e);
+        }
+        if std::mem::take(&mut self.unsigned_team) && self.doc.is_signed() {
+            self.notices.push(authenticate::UPGRADED.to_string());
+        }
         self.on_disk = bytes;
         self.stamp = file_stamp(&self.path);
         if let Some(new) = new_unlock {
             self.unlock = new;
             report.backups_removed = atomic_file::remove_backups(&self.path);
         }
+        self.pin();
         Ok(report)
     }
 }
@@ -275,7 +468,7 @@ pub fn encrypt(doc: &Document, unlock: &Unlock) -> Result<Vec<u8>> {
     }
     match unlock {
         Unlock::Passphrase(p) => Ok(crypto::encrypt_with_passphrase(&json, p, doc.settings.scrypt_work_factor)),
-        Unlock::Identities(_) => {
+        Unlock::Identities(..) => {
             Err(VaultError::Invalid("This vault has no members left to encrypt to; it was not written.".into()))
         }
     }

@@ -27,7 +27,7 @@ fn three_members_open_it_and_a_removed_one_no_longer_can() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("team.age");
     let ((ann, ann_key), (bob, bob_key), (cat, cat_key)) = (person(), person(), person());
-    let (bob_public, cat_public) = (bob.public_key.clone(), cat.public_key.clone());
+    let (bob_public, cat_public) = (bob.member_line(), cat.member_line());
     let mut vault = Vault::create_team(&path, "ann", ann).unwrap();
     vault.document_mut().add_member("bob", &bob_public, &change("ann")).unwrap();
     vault.document_mut().add_member("cat", &cat_public, &change("ann")).unwrap();
@@ -80,7 +80,7 @@ fn a_personal_vault_becomes_a_team_vault_with_every_entry() {
 
     // And back: a personal vault again, under a new passphrase, with every entry and nothing to rotate.
     let (bob, _) = person();
-    opened.document_mut().add_member("bob", &bob.public_key, &change("me")).unwrap();
+    opened.document_mut().add_member("bob", &bob.member_line(), &change("me")).unwrap();
     let err = opened.make_personal(pass()).unwrap_err();
     assert_eq!(err.to_string(), "Remove the other 1 member(s) first (they may have kept copies of the keys).");
     opened.document_mut().remove_member("bob", &change("me")).unwrap();
@@ -115,12 +115,12 @@ fn two_members_saving_at_once_merge_and_membership_changes_survive() {
     let path = dir.path().join("team.age");
     let ((ann, ann_key), (bob, bob_key), (cat, _)) = (person(), person(), person());
     let mut vault = Vault::create_team(&path, "ann", ann).unwrap();
-    vault.document_mut().add_member("bob", &bob.public_key, &change("ann")).unwrap();
+    vault.document_mut().add_member("bob", &bob.member_line(), &change("ann")).unwrap();
     vault.save().unwrap();
     let mut ann_copy = Vault::open(&path, unlock(&ann_key)).unwrap();
     let mut bob_copy = Vault::open(&path, unlock(&bob_key)).unwrap();
     ann_copy.document_mut().add("from-ann", Secret::from("sk-ann"), EntryFields::default(), &change("ann")).unwrap();
-    ann_copy.document_mut().add_member("cat", &cat.public_key, &change("ann")).unwrap();
+    ann_copy.document_mut().add_member("cat", &cat.member_line(), &change("ann")).unwrap();
     ann_copy.save().unwrap();
     bob_copy.document_mut().add("from-bob", Secret::from("sk-bob"), EntryFields::default(), &change("bob")).unwrap();
     let report = bob_copy.save().unwrap();

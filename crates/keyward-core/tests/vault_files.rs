@@ -76,7 +76,7 @@ fn bad_files_give_typed_errors_and_stay_byte_identical() {
     let misplaced = crypto::encrypt_with_passphrase(misplaced, &pw, WF);
     assert_refused(&path, &misplaced, |e| matches!(e, VaultError::Damaged { reason, .. } if reason.contains("line 3")));
     let newer = crypto::encrypt_with_passphrase(br#"{"format":"keyward-vault","version":7,"entries":"?"}"#, &pw, WF);
-    assert_refused(&path, &newer, |e| matches!(e, VaultError::NewerVersion { found: 7, supported: 1 }));
+    assert_refused(&path, &newer, |e| matches!(e, VaultError::NewerVersion { found: 7, supported: 2 }));
 
     // Wrong passphrase.
     fs::write(&path, &good).unwrap();

@@ -112,6 +112,11 @@ pub async fn check_entry(
     save: Option<bool>,
 ) -> Result<CheckReport> {
     let job = with_document(&state, |doc| Ok(CheckJob::from(entry_by_id(doc, &id).map_err(sentence)?)))?;
+    // A key goes to an address a teammate chose only once it was confirmed on this device.
+    let asked = consents(&state, &id)?;
+    if let Some(c) = asked.iter().find(|c| matches!(c.asked, keyward_core::consent::Asked::BaseUrl { .. })) {
+        return Err(format!("Not checked: {} Trust it in the key's details if you expected it.", c.sentence()));
+    }
     let options = state.settings.lock().unwrap().check_options(deep);
     let checker = Checker::new(options).map_err(sentence)?;
     let report = checker.check(&job).await;
@@ -190,11 +195,45 @@ pub fn edit_entry(state: State<'_, AppState>, id: String, changes: EditEntry) ->
 
 /// Replaces a key's value; the old one goes into its history.
 #[tauri::command(async)]
-pub fn replace_key(state: State<'_, AppState>, id: String, secret: Secret) -> Result<EntrySummary> {
+pub fn replace_key(
+    state: State<'_, AppState>,
+    id: String,
+    secret: Secret,
+    keep_base_url: Option<bool>,
+) -> Result<EntrySummary> {
     change_and_save(&state, |doc, change| {
         let name = name_of(doc, &id)?;
-        doc.edit(&name, None, Some(secret), EntryFields::default(), change).map(EntrySummary::from)
+        // A rotation asks whether the new key still goes to a custom address (a teammate may
+        // have set it); unless kept, it goes to the provider.
+        let base_url = (!keep_base_url.unwrap_or(false)).then(String::new);
+        let fields = EntryFields { base_url, ..Default::default() };
+        doc.edit(&name, None, Some(secret), fields, change).map(EntrySummary::from)
     })
+}
+
+/// What a key needs confirmed on this device before it is sent to its base URL or given to a
+/// program (a team vault: what a teammate set).
+pub fn consents(state: &State<'_, AppState>, id: &str) -> Result<Vec<keyward_core::consent::Consent>> {
+    let guard = state.vault.lock().unwrap();
+    Ok(guard.as_ref().ok_or(super::LOCKED)?.consents_needed(id))
+}
+
+/// The sentences asking for those confirmations (empty: nothing to confirm).
+#[tauri::command(async)]
+pub fn entry_consents(state: State<'_, AppState>, id: String) -> Result<Vec<String>> {
+    Ok(consents(&state, &id)?.iter().map(keyward_core::consent::Consent::sentence).collect())
+}
+
+/// Confirms on this device what a teammate set for this key.
+#[tauri::command(async)]
+pub fn trust_entry(state: State<'_, AppState>, id: String) -> Result<()> {
+    let asked = consents(&state, &id)?;
+    let mut guard = state.vault.lock().unwrap();
+    let vault = guard.as_mut().ok_or(super::LOCKED)?;
+    for c in &asked {
+        vault.give_consent(c).map_err(sentence)?;
+    }
+    Ok(())
 }
 
 /// Makes an earlier value the key again (`newest_first`: its place in the details' history list).

@@ -19,6 +19,9 @@ pub fn identity_path() -> PathBuf {
 pub struct MemberView {
     pub name: String,
     pub public_key: String,
+    pub fingerprint: String,
+    /// Has a signing key: their changes count (else read-only).
+    pub writes: bool,
     pub added_at: String,
     pub added_by: String,
     pub removed_at: Option<String>,
@@ -35,9 +38,10 @@ pub struct RotateView {
 #[derive(Serialize)]
 pub struct TeamView {
     pub is_team: bool,
-    /// My public key, when I have an identity on this device.
+    /// My member line (public and signing key), when I have an identity on this device.
     pub my_public_key: Option<String>,
-    /// The QR code of my public key, as SVG.
+    pub my_fingerprint: Option<String>,
+    /// The QR code of my member line, as SVG.
     pub my_qr_svg: Option<String>,
     pub members: Vec<MemberView>,
     pub to_rotate: Vec<RotateView>,
@@ -45,6 +49,11 @@ pub struct TeamView {
 
 fn my_public_key() -> Option<String> {
     identity::public_key(&identity_path()).ok()
+}
+
+/// What I share to be added: my public key and signing key (`age1… ed25519:…`).
+fn my_member_line() -> Option<String> {
+    identity::public_line(&identity_path()).ok()
 }
 
 fn qr_svg(text: &str) -> Option<String> {
@@ -55,19 +64,25 @@ fn qr_svg(text: &str) -> Option<String> {
 #[tauri::command(async)]
 pub fn team_status(state: State<'_, AppState>) -> Result<TeamView> {
     let mine = my_public_key();
+    let line = my_member_line();
+    let fingerprint =
+        line.as_deref().and_then(|l| keyward_core::members::parse_member_line(l).ok()).and_then(|k| k.fingerprint());
     with_document(&state, |doc| {
         let time = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339();
         let my_id = mine.as_deref().map(keyward_core::members::key_id);
         Ok(TeamView {
             is_team: doc.is_team(),
-            my_qr_svg: mine.as_deref().and_then(qr_svg),
-            my_public_key: mine.clone(),
+            my_qr_svg: line.as_deref().and_then(qr_svg),
+            my_public_key: line.clone(),
+            my_fingerprint: fingerprint.clone(),
             members: doc
                 .members
                 .iter()
                 .map(|m| MemberView {
                     name: m.name.clone(),
                     public_key: m.public_key.clone(),
+                    fingerprint: m.fingerprint(),
+                    writes: m.signing_key.is_some(),
                     added_at: time(m.added_at),
                     added_by: m.added_by.clone(),
                     removed_at: m.removed_at.map(time),
@@ -138,7 +153,7 @@ pub fn remove_member(state: State<'_, AppState>, name: String) -> Result<Vec<Str
 /// Puts my public key on the clipboard (it is not a secret).
 #[tauri::command(async)]
 pub fn copy_public_key(app: AppHandle) -> Result<()> {
-    let key = my_public_key().ok_or("You have no identity on this device yet.")?;
+    let key = my_member_line().ok_or("You have no identity on this device yet.")?;
     app.clipboard().write_text(key).map_err(|_| "The clipboard is not available.".to_string())
 }
 
@@ -160,9 +175,11 @@ pub fn merge_conflict_copies(state: State<'_, AppState>) -> Result<Vec<CopyMerge
         .into_iter()
         .map(|(file, result)| CopyMerged {
             file: file.display().to_string(),
-            merged: result.is_ok(),
+            // A copy holding something refused is kept (and said so, with why).
+            merged: result.as_ref().is_ok_and(|s| s.refused.is_empty()),
             result: match result {
-                Ok(summary) => summary.counts(),
+                Ok(summary) if summary.refused.is_empty() => summary.counts(),
+                Ok(summary) => format!("{} merged; not merged: {}", summary.counts(), summary.refused.join(" ")),
                 Err(e) => e.to_string(),
             },
         })

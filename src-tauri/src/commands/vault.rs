@@ -100,18 +100,31 @@ pub fn create_vault(app: AppHandle, state: State<'_, AppState>, passphrase: Stri
     Ok(())
 }
 
+/// What unlocking did: opened (perhaps with a sentence about remembering), or not opened
+/// because the file is not the vault this device saw there before (`changed` says how; unlock
+/// again with `accept_change` once the person confirmed).
+#[derive(Serialize)]
+pub struct Unlocked {
+    pub warning: Option<String>,
+    pub changed: Option<String>,
+}
+
 /// Unlocks with the passphrase; with `remember`, also keeps it in the OS keyring of this
-/// device. Returns a sentence when the vault opened but could not be remembered.
+/// device.
 #[tauri::command(async)]
 pub fn unlock(
     app: AppHandle,
     state: State<'_, AppState>,
     passphrase: String,
     remember: Option<bool>,
-) -> Result<Option<String>> {
+    accept_change: Option<bool>,
+) -> Result<Unlocked> {
     let passphrase = SecretString::from(passphrase);
     let path = state.path.lock().unwrap().clone();
-    let vault = open_with(&path, passphrase.clone()).map_err(sentence)?;
+    let vault = match open_with(&path, passphrase.clone(), accept_change.unwrap_or(false)) {
+        Err(VaultError::VaultChanged { reason, .. }) => return Ok(Unlocked { warning: None, changed: Some(reason) }),
+        other => other.map_err(sentence)?,
+    };
     let mut warning = None;
     if remember.unwrap_or(false) {
         let id = vault.document().vault_id.clone();
@@ -120,7 +133,7 @@ pub fn unlock(
         }
     }
     opened(&app, &state, vault);
-    Ok(warning)
+    Ok(Unlocked { warning, changed: None })
 }
 
 /// Unlocks with the passphrase remembered on this device (the OS keyring is asked each time).
@@ -130,7 +143,7 @@ pub fn unlock_remembered(app: AppHandle, state: State<'_, AppState>) -> Result<(
     let passphrase = keyward_core::remember::recall(&data_dir(), &path)
         .map_err(sentence)?
         .ok_or("The passphrase is not remembered on this device.")?;
-    let vault = open_with(&path, passphrase).map_err(|e| match e {
+    let vault = open_with(&path, passphrase, false).map_err(|e| match e {
         // Changed elsewhere since it was remembered: forget it, so that it is asked again.
         VaultError::WrongPassphrase => {
             let _ = keyward_core::remember::forget(&data_dir(), &path);
@@ -150,14 +163,18 @@ pub fn forget_device(state: State<'_, AppState>) -> Result<bool> {
 }
 
 /// Opens the vault at `path` with the passphrase (a team vault through my identity).
-fn open_with(path: &std::path::Path, passphrase: SecretString) -> std::result::Result<Vault, VaultError> {
+fn open_with(
+    path: &std::path::Path,
+    passphrase: SecretString,
+    accept_change: bool,
+) -> std::result::Result<Vault, VaultError> {
     let bytes = keyward_core::atomic_file::read(path).map_err(|e| match e {
         VaultError::NotFound { path } => VaultError::NoVault { path },
         e => e,
     })?;
     let (unlock, _) =
         keyward_core::identity::unlock_with_passphrase(&bytes, passphrase, &super::team::identity_path())?;
-    Vault::open(path, unlock)
+    Vault::open_confirming(path, unlock, |_| accept_change)
 }
 
 /// Keeps the unlocked vault, remembers its file among the recent ones, and names it in the
@@ -206,6 +223,8 @@ pub struct Refreshed {
     pub merged: bool,
     /// Sync tools' conflict copies beside the vault (file names).
     pub conflict_copies: Vec<String>,
+    /// What verifying others' changes left out, and what is said once (sentences).
+    pub notices: Vec<String>,
 }
 
 /// Merges in changes another program made to the vault file, and looks for conflict copies.
@@ -213,14 +232,14 @@ pub struct Refreshed {
 pub fn refresh_vault(state: State<'_, AppState>) -> Result<Refreshed> {
     let mut guard = state.vault.lock().unwrap();
     let Some(vault) = guard.as_mut() else {
-        return Ok(Refreshed { locked: true, merged: false, conflict_copies: Vec::new() });
+        return Ok(Refreshed { locked: true, merged: false, conflict_copies: Vec::new(), notices: Vec::new() });
     };
     let merged = vault.refresh().map_err(sentence)?;
     let conflict_copies = keyward_core::copies::conflict_copies(vault.path())
         .iter()
         .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
         .collect();
-    Ok(Refreshed { locked: false, merged, conflict_copies })
+    Ok(Refreshed { locked: false, merged, conflict_copies, notices: vault.take_notices() })
 }
 
 /// Changes the master passphrase (the current one is asked again, as a check that it is the
@@ -233,6 +252,16 @@ pub fn change_passphrase(state: State<'_, AppState>, current: String, new: Strin
         return Err("Choose a new passphrase.".into());
     }
     let path = state.path.lock().unwrap().clone();
+    let team = state.vault.lock().unwrap().as_ref().ok_or(LOCKED)?.document().is_team();
+    if team {
+        // What opens a team vault is my identity: its passphrase is the one to change.
+        let id_path = super::team::identity_path();
+        keyward_core::identity::change_passphrase(&id_path, current, &new, keyward_core::document::DEFAULT_WORK_FACTOR)
+            .map_err(sentence)?;
+        // A remembered passphrase for this vault was the identity's old one.
+        let _ = keyward_core::remember::forget(&data_dir(), &path);
+        return Ok(0);
+    }
     // Proves the current passphrase without touching the unlocked vault.
     Vault::open(&path, Unlock::Passphrase(current)).map_err(sentence)?;
     let mut guard = state.vault.lock().unwrap();

@@ -2,7 +2,7 @@
 
 use crate::context::Context;
 use keyward_core::copies::MergeSummary;
-use keyward_core::{VaultError, atomic_file, vault};
+use keyward_core::{VaultError, atomic_file, copies};
 use std::path::Path;
 
 fn print_summary(what: &str, summary: &MergeSummary) {
@@ -15,6 +15,12 @@ fn print_summary(what: &str, summary: &MergeSummary) {
         for name in names {
             println!("  {sign} {name}");
         }
+    }
+    for line in &summary.members {
+        println!("  member {line}");
+    }
+    for why in &summary.refused {
+        eprintln!("keyward: from {what}: {why}");
     }
 }
 
@@ -36,7 +42,11 @@ pub fn merge(ctx: &Context, other: Option<&Path>) -> Result<(), VaultError> {
         match result {
             Ok(summary) => {
                 print_summary(&copy.display().to_string(), &summary);
-                println!("  (the copy was deleted)");
+                if summary.refused.is_empty() {
+                    println!("  (the copy was deleted)");
+                } else {
+                    println!("  (the copy was kept: it holds changes that were not applied)");
+                }
             }
             Err(e) => {
                 eprintln!("keyward: left {} in place: {e}", copy.display());
@@ -52,18 +62,14 @@ pub fn merge(ctx: &Context, other: Option<&Path>) -> Result<(), VaultError> {
 /// needs no common ancestor. The result replaces OURS, encrypted like OURS.
 pub fn merge_driver(ctx: &Context, ours: &Path, theirs: &Path) -> Result<(), VaultError> {
     let ours_bytes = atomic_file::read(ours)?;
-    let theirs_bytes = atomic_file::read(theirs)?;
-    let (unlock, my_key, _) = ctx.unlock_for(&ours_bytes)?;
-    let ours_doc = vault::decrypt(ours, &ours_bytes, &unlock)?;
-    let theirs_doc = vault::decrypt(theirs, &theirs_bytes, &unlock)?;
-    if ours_doc.vault_id != theirs_doc.vault_id {
-        return Err(VaultError::DifferentVault { path: theirs.to_path_buf() });
+    let (unlock, _, _) = ctx.unlock_for(&ours_bytes)?;
+    let summary = copies::merge_files(ours, theirs, &unlock)?;
+    eprintln!("keyward: merged the vault ({})", summary.counts());
+    for line in &summary.members {
+        eprintln!("keyward: member {line}");
     }
-    ctx.note_member(&ours_doc, my_key.as_deref());
-    let mut merged = keyward_core::merge::merge(&ours_doc, &theirs_doc);
-    merged.rename_clashes(&ctx.change());
-    let bytes = vault::encrypt(&merged, &unlock)?;
-    atomic_file::replace_without_backups(ours, &bytes)?;
-    eprintln!("keyward: merged the vault ({})", MergeSummary::between(&ours_doc, &merged).counts());
+    for why in &summary.refused {
+        eprintln!("keyward: from {}: {why}", theirs.display());
+    }
     Ok(())
 }

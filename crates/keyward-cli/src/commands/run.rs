@@ -8,7 +8,25 @@ use std::process::Command;
 
 /// Returns the program's exit code (only on platforms where it cannot replace this process).
 pub fn run(ctx: &Context, mappings: &[String], command: &[OsString]) -> Result<i32, VaultError> {
-    let vault = ctx.open()?;
+    let mut vault = ctx.open()?;
+    // A variable a teammate chose is used only once I confirmed it on this device.
+    for m in mappings.iter().filter(|m| !m.contains('=')) {
+        let entry = vault.document().get(m.trim())?;
+        keyward_core::env_guard::check_stored(&entry.name, &entry.env_var)?;
+        let asked: Vec<_> = vault
+            .consents_needed(&entry.id.clone())
+            .into_iter()
+            .filter(|c| matches!(c.asked, keyward_core::consent::Asked::EnvVar { .. }))
+            .collect();
+        if !crate::context::confirm_consents(&mut vault, &asked)? {
+            return Err(VaultError::Invalid(format!(
+                "{} Confirm it with `keyward trust {}`, or name the variable yourself (--env VAR={}).",
+                asked[0].sentence(),
+                m.trim(),
+                m.trim()
+            )));
+        }
+    }
     let mut cmd = Command::new(&command[0]);
     cmd.args(&command[1..]);
     // The program gets the keys it was given, never the master passphrase.

@@ -9,24 +9,38 @@ use std::path::Path;
 
 pub fn identity(ctx: &Context, json: bool) -> Result<(), VaultError> {
     let path = context::identity_path()?;
-    let (public_key, file, created) = if let Some(file) = &ctx.identity_file {
-        (identity::from_plain_file(file)?.public_key, file.clone(), false)
-    } else if path.exists() {
-        // The public key is kept beside the identity: no passphrase needed to show it.
-        (identity::public_key(&path)?, path, false)
+    let (line, fingerprint, file, created) = if let Some(file) = &ctx.identity_file {
+        let me = identity::from_plain_file(file)?;
+        (me.member_line(), me.fingerprint(), file.clone(), false)
+    } else if path.exists() && identity::public_line(&path).is_ok_and(|l| l.contains(' ')) {
+        // The member line is kept beside the identity: no passphrase needed to show it.
+        let line = identity::public_line(&path)?;
+        let fingerprint = keyward_core::members::parse_member_line(&line)?.fingerprint().unwrap_or_default();
+        (line, fingerprint, path, false)
     } else {
+        // Created now, or from before signed team vaults (its signing key is written beside it).
         let (me, created) = ctx.identity_or_create(keyward_core::document::DEFAULT_WORK_FACTOR)?;
-        (me.public_key, path, created)
+        identity::write_public_line(&path, &me)?;
+        (me.member_line(), me.fingerprint(), path, created)
     };
+    let public_key = keyward_core::members::parse_member_line(&line)?.public_key;
     if json {
-        output::json(&serde_json::json!({ "public_key": public_key, "file": file, "created": created }));
+        output::json(&serde_json::json!({
+            "public_key": public_key,
+            "member_line": line,
+            "fingerprint": fingerprint,
+            "file": file,
+            "created": created,
+        }));
         return Ok(());
     }
     if created {
         println!("Created your identity at {} (encrypted with your passphrase).", file.display());
     }
-    println!("{public_key}");
-    eprintln!("Give this public key to a team; they add you with `keyward member add YOUR_NAME {public_key}`.");
+    println!("{line}");
+    eprintln!(
+        "Your fingerprint: {fingerprint}. Give this line to a team; they add you with `keyward member add YOUR_NAME \"{line}\"`."
+    );
     Ok(())
 }
 
@@ -39,12 +53,14 @@ pub fn init_team(ctx: &Context, name: Option<&str>, work_factor: u8) -> Result<(
     }
     let (me, created) = ctx.identity_or_create(work_factor)?;
     if created {
-        println!("Created your identity (encrypted with your passphrase): {}", me.public_key);
+        println!("Created your identity (encrypted with your passphrase): {}", me.member_line());
     }
     let name = name.map_or_else(context::user_name, str::to_string);
     Vault::create_team(&ctx.vault_path, &name, me)?;
     println!("Created a team vault at {} with you ({name}) as its first member.", ctx.vault_path.display());
-    println!("Add members with `keyward member add NAME PUBLIC_KEY`; each opens it with their own identity.");
+    println!(
+        "Add members with `keyward member add NAME \"LINE\"` (the line `keyward identity` prints for them); each opens it with their own identity."
+    );
     Ok(())
 }
 
@@ -61,14 +77,14 @@ pub fn member_add(
             let text = std::fs::read_to_string(file).map_err(|e| VaultError::io(file, e))?;
             text.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('#')).unwrap_or("").to_string()
         }
-        (None, None) => return Err(VaultError::Invalid("Give the member's public key, or --file.".into())),
+        (None, None) => return Err(VaultError::Invalid("Give the member's line (or public key), or --file.".into())),
     };
-    keyward_core::crypto::parse_recipient(&key)?;
+    let shared = keyward_core::members::parse_member_line(&key)?;
     let mut vault = ctx.open()?;
     if !vault.document().is_team() {
         let (identity, created) = ctx.identity_or_create(keyward_core::document::DEFAULT_WORK_FACTOR)?;
         if created {
-            println!("Created your identity (encrypted with your passphrase): {}", identity.public_key);
+            println!("Created your identity (encrypted with your passphrase): {}", identity.member_line());
         }
         let my_name = me.map_or_else(context::user_name, str::to_string);
         vault.make_team(&my_name, identity)?;
@@ -78,10 +94,21 @@ pub fn member_add(
         );
     }
     let change = ctx.change();
-    let added = vault.document_mut().add_member(name, &key, &change)?.name.clone();
+    let added = vault.document_mut().add_member(name, &key, &change)?;
+    let (added, fingerprint) = (added.name.clone(), added.fingerprint());
     vault.save()?;
     let members: Vec<&str> = vault.document().active_members().map(|m| m.name.as_str()).collect();
-    println!("Added {added}. The vault is now encrypted to {} member(s): {}.", members.len(), members.join(", "));
+    println!(
+        "Added {added} ({fingerprint}). The vault is now encrypted to {} member(s): {}.",
+        members.len(),
+        members.join(", ")
+    );
+    if shared.signing_key.is_none() {
+        println!(
+            "{added} has no signing key in that line, so they can read the vault but not change it. Add them again \
+             with the line `keyward identity` prints for them to let them write."
+        );
+    }
     Ok(())
 }
 
@@ -113,6 +140,9 @@ pub fn member_rm(ctx: &Context, name: &str) -> Result<(), VaultError> {
 struct MemberJson<'a> {
     name: &'a str,
     public_key: &'a str,
+    fingerprint: String,
+    /// Can sign changes (else read-only).
+    writes: bool,
     added_at: String,
     added_by: &'a str,
     removed_at: Option<String>,
@@ -140,6 +170,8 @@ pub fn member_list(ctx: &Context, json: bool) -> Result<(), VaultError> {
             .map(|m| MemberJson {
                 name: &m.name,
                 public_key: &m.public_key,
+                fingerprint: m.fingerprint(),
+                writes: m.signing_key.is_some(),
                 added_at: time(m.added_at),
                 added_by: &m.added_by,
                 removed_at: m.removed_at.map(time),
@@ -152,7 +184,9 @@ pub fn member_list(ctx: &Context, json: bool) -> Result<(), VaultError> {
         return Ok(());
     }
     for m in doc.active_members() {
-        println!("{}  {}  added {} by {}", m.name, m.public_key, time(m.added_at), m.added_by);
+        let read_only = if m.signing_key.is_some() { "" } else { "  (read-only: no signing key)" };
+        println!("{}  {}  added {} by {}{read_only}", m.name, m.fingerprint(), time(m.added_at), m.added_by);
+        println!("    {}", m.public_key);
     }
     for m in doc.members.iter().filter(|m| !m.is_active()) {
         let removed = m.removed_at.map(time).unwrap_or_default();
@@ -177,5 +211,26 @@ pub fn make_personal(ctx: &Context, new_file: Option<&Path>) -> Result<(), Vault
         "{} is a personal vault again, protected by the new passphrase; every key was kept.",
         ctx.vault_path.display()
     );
+    Ok(())
+}
+
+/// `trust NAME`: confirms, on this device, what a teammate set for a key.
+pub fn trust(ctx: &Context, name: &str, yes: bool) -> Result<(), VaultError> {
+    let mut vault = ctx.open()?;
+    let id = vault.document().get(name)?.id.clone();
+    let asked = vault.consents_needed(&id);
+    if asked.is_empty() {
+        println!("\"{name}\" needs no confirmation on this device.");
+        return Ok(());
+    }
+    for consent in &asked {
+        if yes {
+            println!("{}", consent.sentence());
+            vault.give_consent(consent)?;
+        } else if !context::confirm_consents(&mut vault, std::slice::from_ref(consent))? {
+            return Err(VaultError::Invalid(format!("Nothing was confirmed for \"{name}\".")));
+        }
+    }
+    println!("Confirmed on this device for \"{name}\".");
     Ok(())
 }

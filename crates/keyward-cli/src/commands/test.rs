@@ -15,6 +15,25 @@ pub fn test(ctx: &Context, names: &[String], all: bool, options: CheckOptions, j
     } else {
         names.iter().map(|n| doc.get(n).map(CheckJob::from)).collect::<Result<_, _>>()?
     };
+    // A key is sent to an address a teammate chose only once I confirmed it on this device.
+    let mut confirmed = Vec::with_capacity(jobs.len());
+    for job in jobs {
+        let asked: Vec<_> = vault
+            .consents_needed(&job.entry_id)
+            .into_iter()
+            .filter(|c| matches!(c.asked, keyward_core::consent::Asked::BaseUrl { .. }))
+            .collect();
+        if crate::context::confirm_consents(&mut vault, &asked)? {
+            confirmed.push(job);
+        } else {
+            eprintln!(
+                "keyward: not checked: {} Confirm it with `keyward trust {}` if you expected it.",
+                asked[0].sentence(),
+                job.name
+            );
+        }
+    }
+    let jobs = confirmed;
     if jobs.is_empty() {
         println!("The vault is empty: there is nothing to check.");
         return Ok(true);

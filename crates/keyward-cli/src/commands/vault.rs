@@ -24,8 +24,16 @@ pub fn init(ctx: &Context, work_factor: u8) -> Result<(), VaultError> {
     Ok(())
 }
 
-pub fn passwd(ctx: &Context, new_file: Option<&Path>) -> Result<(), VaultError> {
+pub fn passwd(ctx: &Context, new_file: Option<&Path>, identity: bool) -> Result<(), VaultError> {
+    if identity {
+        return passwd_identity(ctx, new_file);
+    }
     let mut vault = ctx.open()?;
+    if vault.document().is_team() {
+        // What opens a team vault is my identity: its passphrase is the one to change.
+        drop(vault);
+        return passwd_identity(ctx, new_file);
+    }
     let new = input::new_passphrase(new_file, input::new_passphrase_env(false))?;
     let report = vault.change_passphrase(new.clone())?;
     println!("The passphrase of {} was changed.", ctx.vault_path.display());
@@ -37,6 +45,31 @@ pub fn passwd(ctx: &Context, new_file: Option<&Path>) -> Result<(), VaultError> 
     }
     if report.backups_removed > 0 {
         println!("Its {} backup(s), which the old passphrase still opened, were deleted.", report.backups_removed);
+    }
+    Ok(())
+}
+
+/// `passwd --identity` (and `passwd` on a team vault): a new passphrase for my identity; the
+/// key stays, so every team vault still opens.
+fn passwd_identity(ctx: &Context, new_file: Option<&Path>) -> Result<(), VaultError> {
+    if ctx.identity_file.is_some() {
+        return Err(VaultError::Invalid(
+            "KEYWARD_IDENTITY_FILE is a plain identity file: it has no passphrase to change.".into(),
+        ));
+    }
+    let path = context::identity_path()?;
+    if !path.exists() {
+        return Err(VaultError::NoIdentity { path });
+    }
+    let current = input::passphrase(ctx.passphrase_file.as_deref())?;
+    let new = input::new_passphrase(new_file, input::new_passphrase_env(false))?;
+    keyward_core::identity::change_passphrase(&path, current, &new, keyward_core::document::DEFAULT_WORK_FACTOR)?;
+    println!("The passphrase of your identity ({}) was changed; it opens your team vaults.", path.display());
+    // A passphrase remembered for a team vault is the identity's: it no longer works.
+    if remember::forget(&context::data_dir()?, &ctx.vault_path).unwrap_or(false) {
+        println!(
+            "The passphrase remembered on this device for this vault was forgotten; `keyward remember` keeps the new one."
+        );
     }
     Ok(())
 }

@@ -296,6 +296,7 @@ impl CheckReport {
             request_id: self.request_id.clone(),
             latency_ms: self.latency_ms,
             deep: self.deep,
+            signed: None,
             unknown: Default::default(),
         }
     }
