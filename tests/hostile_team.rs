@@ -184,6 +184,22 @@ fn a_removed_member_cannot_make_himself_a_member_again() {
     assert!(!keyward_e2e::members::stock_age_decrypt(&team.vault(), &team.bob).status.success());
     let list = team.ann_ok(&["member", "list"], None);
     assert!(list.contains("bob (former member)"), "{list}");
+
+    // Or he puts back a copy from before his removal (every signature in it is good): this
+    // device remembers the removal, says the file is older, and still does not encrypt to him.
+    stock_age_encrypt(&before_removal, &[&team.ann_public, &team.bob_public], &team.vault());
+    let out = team.ann(&["add", "after-rollback", "--provider", "groq"], Some("gsk_afterRollback0123456789"));
+    assert!(out.status.success(), "{}", Team::stderr_of(&out));
+    assert!(
+        Team::stderr_of(&out).contains("does not hold membership changes this device saw before"),
+        "{}",
+        Team::stderr_of(&out)
+    );
+    assert!(
+        !keyward_e2e::members::stock_age_decrypt(&team.vault(), &team.bob).status.success(),
+        "encrypted to Bob again"
+    );
+    assert!(team.ann_ok(&["member", "list"], None).contains("bob (former member)"));
 }
 
 /// Attack 3: a member points a shared key at his own server. It is not sent there until Ann

@@ -92,11 +92,27 @@ pub fn verify(
     trusted: Option<&Document>,
     now: DateTime<Utc>,
 ) -> Result<Vec<String>> {
+    let known = trusted.map(|t| t.membership.clone()).unwrap_or_default();
+    verify_knowing(doc, root, trusted, &known, now)
+}
+
+/// As [`verify`], where the membership operations in `known` were seen before: an operation
+/// among them that does not count is not told again.
+pub fn verify_knowing(
+    doc: &mut Document,
+    root: Option<&str>,
+    trusted: Option<&Document>,
+    known: &[member_log::MemberOp],
+    now: DateTime<Utc>,
+) -> Result<Vec<String>> {
     if doc.membership.is_empty() {
         return Ok(Vec::new());
     }
     let membership = member_log::evaluate(&doc.vault_id, &doc.membership, root, now)?;
-    let mut refused = membership.refused.clone();
+    let known: std::collections::HashSet<String> = known.iter().map(member_log::MemberOp::hash).collect();
+    let told_before =
+        |sentence: &String| membership.refused_ops.iter().any(|(hash, s)| s == sentence && known.contains(hash));
+    let mut refused: Vec<String> = membership.refused.iter().filter(|s| !told_before(s)).cloned().collect();
     apply_membership(doc, membership);
     // A member added by hand-made operation may carry a name that looks like another's.
     let active: Vec<&crate::members::Member> = doc.active_members().collect();
@@ -194,16 +210,61 @@ pub fn verify(
         doc.settings = trusted.map(|t| t.settings.clone()).unwrap_or_default();
     }
 
+    // Nothing signs the document's top-level fields beyond those Keyward reads.
+    if !doc.unknown.is_empty() {
+        refused.push(
+            "Fields this Keyward does not know, at the top of the file, were left out: nothing signs them.".into(),
+        );
+        doc.unknown.clear();
+    }
     for e in &doc.entries {
         if crate::env_guard::controls_execution(&e.env_var) {
             refused.push(format!(
                 "The key \"{}\" names {} as its variable, which can make a program run other code: keyward run will not use it unless you name the variable yourself.",
                 crate::members::display_name(&e.name),
-                e.env_var
+                crate::env_guard::shown(&e.env_var)
             ));
         }
     }
     Ok(refused)
+}
+
+/// Verifies another copy (`theirs`) of the vault `ours` holds before merging it in: its
+/// membership operations are judged together with ours (a removal we know of beats what the
+/// removed member did concurrently), from our root; items equal to ours are not checked again.
+/// Returns what was left out.
+pub fn verify_incoming(ours: &Document, theirs: &mut Document, now: DateTime<Utc>) -> Result<Vec<String>> {
+    let root = ours.membership.first().filter(|op| !op.is_pending()).map(member_log::MemberOp::hash);
+    match root {
+        Some(root) => {
+            let ours_signed: Vec<_> = ours.membership.iter().filter(|op| !op.is_pending()).cloned().collect();
+            theirs.membership = crate::merge::merge_log(&ours_signed, &theirs.membership);
+            verify(theirs, Some(&root), Some(ours), now)
+        }
+        // Ours has no log yet (a team vault from before signed changes): a signed copy brings
+        // one, which counts only if it starts from the members we have.
+        None => {
+            if let Some(root) = theirs.membership.first()
+                && ours.is_team()
+                && !same_members(ours, root)
+            {
+                return Err(VaultError::Invalid(
+                    "That copy's signed membership does not start from this vault's members; it was not merged.".into(),
+                ));
+            }
+            verify(theirs, None, None, now)
+        }
+    }
+}
+
+/// Whether a root names exactly the active members (by public key) of an unsigned team vault.
+fn same_members(unsigned: &Document, root: &member_log::MemberOp) -> bool {
+    let member_log::Action::Root { members } = &root.action else { return false };
+    let mut theirs: Vec<String> = members.iter().filter(|m| m.is_active()).map(|m| m.key_id()).collect();
+    let mut ours: Vec<String> = unsigned.active_members().map(|m| m.key_id()).collect();
+    theirs.sort();
+    ours.sort();
+    theirs == ours
 }
 
 fn signed_of(settings: &crate::document::Settings) -> Option<&Signed> {
@@ -238,6 +299,53 @@ pub fn recompute_members(doc: &mut Document) -> Result<()> {
         doc.membership.push(op);
     }
     Ok(())
+}
+
+/// The fingerprints of the members whose signatures count in a membership log (`None`: the log
+/// cannot be evaluated).
+pub fn active_signers(vault_id: &str, log: &[member_log::MemberOp]) -> Option<std::collections::HashSet<String>> {
+    let signed: Vec<_> = log.iter().filter(|op| !op.is_pending()).cloned().collect();
+    let root = signed.first()?.hash();
+    let membership = member_log::evaluate(vault_id, &signed, Some(&root), Utc::now()).ok()?;
+    Some(
+        membership
+            .members
+            .iter()
+            .filter(|m| m.is_active())
+            .filter(|m| m.signing_key.is_some())
+            .map(|m| m.fingerprint())
+            .collect(),
+    )
+}
+
+/// The document without what is signed by someone not in `active` (my unsigned changes stay).
+pub fn without_other_signers<'a>(
+    doc: &'a Document,
+    active: &std::collections::HashSet<String>,
+) -> std::borrow::Cow<'a, Document> {
+    let other = |s: &Option<Signed>| s.as_ref().is_some_and(|s| !active.contains(&s.by));
+    let any = doc.entries.iter().any(|e| {
+        other(&e.signed)
+            || e.history.iter().any(|h| other(&h.signed))
+            || e.last_check.as_ref().is_some_and(|c| other(&c.signed))
+    }) || doc.tombstones.iter().any(|t| other(&t.signed))
+        || other(&doc.settings.signed);
+    if !any {
+        return std::borrow::Cow::Borrowed(doc);
+    }
+    let mut doc = doc.clone();
+    doc.entries.retain(|e| !other(&e.signed));
+    for e in &mut doc.entries {
+        e.history.retain(|h| !other(&h.signed));
+        if e.last_check.as_ref().is_some_and(|c| other(&c.signed)) {
+            e.last_check = None;
+        }
+    }
+    doc.tombstones.retain(|t| !other(&t.signed));
+    if other(&doc.settings.signed) {
+        doc.settings = crate::document::Settings::default();
+    }
+    std::borrow::Cow::Owned(doc)
 }
 
 /// A removed member's changes that I keep: their signatures are cleared, and I sign them when I
@@ -289,21 +397,17 @@ pub fn sign_changes(doc: &mut Document, signer: Option<&Signer>, now: DateTime<U
     let mine = me.signing_key.as_deref() == Some(signer.public_key().as_str());
     let upgrade = doc.membership.is_empty();
     if upgrade {
-        // The current state becomes the root, with my signing key on my record.
+        // The current state becomes the root, with my signing key on my record. Nobody else's
+        // signing key is taken from the unsigned file (anyone could have written it there):
+        // the others write again once added with their member line.
         let mut members = doc.members.clone();
         for m in &mut members {
-            if m.key_id() == crate::members::key_id(signer.recipient()) {
-                m.signing_key = Some(signer.public_key());
-            }
+            m.signing_key = (m.key_id() == crate::members::key_id(signer.recipient())).then(|| signer.public_key());
         }
-        let root = member_log::MemberOp::sign(
-            &doc.vault_id,
-            Vec::new(),
-            member_log::Action::Root { members },
-            now.max(doc.created_at),
-            signer,
-        );
+        let root =
+            member_log::MemberOp::sign(&doc.vault_id, Vec::new(), member_log::Action::Root { members }, now, signer);
         doc.membership.push(root);
+        recompute_members(doc)?;
         clear_all_signatures(doc);
     } else if !mine {
         return Err(VaultError::ReadOnly(
@@ -366,4 +470,122 @@ fn clear_all_signatures(doc: &mut Document) {
         t.signed = None;
     }
     doc.settings.signed = None;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::{Change, EntryFields};
+    use crate::secret::Secret;
+    use chrono::TimeZone;
+
+    fn at(s: i64) -> DateTime<Utc> {
+        Utc.timestamp_opt(1_700_000_000 + s, 0).unwrap()
+    }
+
+    struct Person {
+        signer: Signer,
+        line: String,
+    }
+
+    fn person() -> Person {
+        let id = age::x25519::Identity::generate();
+        let signer = Signer::from_age_identity(&id);
+        let line = signer.member_line();
+        Person { signer, line }
+    }
+
+    /// Ann's team of Ann and Bob with one key, signed.
+    fn team() -> (Document, Person, Person) {
+        let (ann, bob) = (person(), person());
+        let mut doc = Document::new(at(0));
+        doc.add_member("ann", &ann.line, &Change { now: at(0), actor: "ann" }).unwrap();
+        sign_changes(&mut doc, Some(&ann.signer), at(0)).unwrap();
+        doc.add_member("bob", &bob.line, &Change { now: at(1), actor: "ann" }).unwrap();
+        doc.add("k", Secret::from("sk-one"), EntryFields::default(), &Change { now: at(2), actor: "ann" }).unwrap();
+        sign_changes(&mut doc, Some(&ann.signer), at(3)).unwrap();
+        (doc, ann, bob)
+    }
+
+    #[test]
+    fn only_changes_signed_by_a_current_member_count() {
+        let (doc, ann, bob) = team();
+        let mut same = doc.clone();
+        assert!(verify(&mut same, None, None, at(100)).unwrap().is_empty());
+        assert_eq!(same.entries.len(), 1);
+
+        // Altered after signing (the secret swapped): left out, and said.
+        let mut altered = doc.clone();
+        altered.entries[0].secret = Secret::from("sk-attacker");
+        let said = verify(&mut altered, None, None, at(100)).unwrap();
+        assert!(altered.entries.is_empty());
+        assert!(said[0].contains("its signature does not match its content"), "{said:?}");
+
+        // Signed by someone who is not a member.
+        let mut foreign = doc.clone();
+        let outsider = person();
+        let value = entry_value(&foreign.entries[0]);
+        foreign.entries[0].signed = Some(outsider.signer.sign(ENTRY, &foreign.vault_id, &value));
+        let said = verify(&mut foreign, None, None, at(100)).unwrap();
+        assert!(said[0].contains("not signed by a member"), "{said:?}");
+
+        // Bob edits while a member: counts. After his removal, his new edit does not, but what
+        // he wrote before stays (Ann vouches for it when she removes him).
+        let mut by_bob = doc.clone();
+        by_bob
+            .edit(
+                "k",
+                None,
+                None,
+                EntryFields { notes: Some("bob".into()), ..Default::default() },
+                &Change { now: at(4), actor: "bob" },
+            )
+            .unwrap();
+        sign_changes(&mut by_bob, Some(&bob.signer), at(4)).unwrap();
+        assert!(verify(&mut by_bob.clone(), None, None, at(100)).unwrap().is_empty());
+        let mut removed = by_bob.clone();
+        removed.remove_member("bob", &Change { now: at(5), actor: "ann" }).unwrap();
+        sign_changes(&mut removed, Some(&ann.signer), at(5)).unwrap();
+        assert_eq!(removed.entries[0].signed.as_ref().unwrap().by, ann.signer.fingerprint());
+        let mut check = removed.clone();
+        assert!(verify(&mut check, None, None, at(100)).unwrap().is_empty());
+        assert_eq!(check.entries[0].notes.as_deref(), Some("bob"));
+        let mut late = removed.clone();
+        late.edit(
+            "k",
+            None,
+            Some(Secret::from("sk-bob")),
+            EntryFields::default(),
+            &Change { now: at(6), actor: "bob" },
+        )
+        .unwrap();
+        let value = entry_value(&late.entries[0]);
+        late.entries[0].signed = Some(bob.signer.sign(ENTRY, &late.vault_id, &value));
+        let said = verify(&mut late, None, None, at(100)).unwrap();
+        assert!(said.iter().any(|s| s.contains("who is no longer a member")), "{said:?}");
+        // A former member cannot sign changes: saving as him is refused.
+        let mut as_bob = removed.clone();
+        assert!(matches!(sign_changes(&mut as_bob, Some(&bob.signer), at(7)), Err(VaultError::ReadOnly(_))));
+    }
+
+    /// Found in review: a signed copy must not give an unsigned team vault a membership of
+    /// someone else's choosing.
+    #[test]
+    fn an_unsigned_team_vault_takes_no_signed_copy_with_other_members() {
+        let (ann, eve) = (person(), person());
+        let mut unsigned = Document::new(at(0));
+        unsigned.add_member("ann", &ann.line, &Change { now: at(0), actor: "ann" }).unwrap();
+        let mut forged = Document { vault_id: unsigned.vault_id.clone(), ..Document::new(at(0)) };
+        forged.add_member("eve", &eve.line, &Change { now: at(0), actor: "eve" }).unwrap();
+        sign_changes(&mut forged, Some(&eve.signer), at(0)).unwrap();
+        let err = verify_incoming(&unsigned, &mut forged, at(100)).unwrap_err();
+        assert!(err.to_string().contains("does not start from this vault's members"), "{err}");
+        // Upgrading takes nobody's signing key from the unsigned file but mine.
+        let bob = person();
+        let mut legacy = unsigned.clone();
+        legacy.add_member("bob", &bob.line, &Change { now: at(1), actor: "ann" }).unwrap();
+        sign_changes(&mut legacy, Some(&ann.signer), at(2)).unwrap();
+        let bob_record = legacy.members.iter().find(|m| m.name == "bob").unwrap();
+        assert_eq!(bob_record.signing_key, None);
+    }
 }

@@ -34,11 +34,13 @@ impl Consent {
         let name = crate::members::display_name(&self.entry_name);
         match &self.asked {
             Asked::BaseUrl { url, host } => format!(
-                "The key \"{name}\" is to be sent to {host} ({url}), not to its provider's own address; {} set it, not you on this device.",
+                "The key \"{name}\" is to be sent to {host} ({}), not to its provider's own address; {} set it, not you on this device.",
+                url.chars().filter(|c| !c.is_control()).take(200).collect::<String>(),
                 self.set_by
             ),
             Asked::EnvVar { var } => format!(
-                "The key \"{name}\" is to be given to programs as {var}, not its provider's usual variable; {} set it, not you on this device.",
+                "The key \"{name}\" is to be given to programs as {}, not its provider's usual variable; {} set it, not you on this device.",
+                crate::env_guard::shown(var),
                 self.set_by
             ),
         }

@@ -18,9 +18,7 @@ pub fn merge_files(ours: &Path, theirs: &Path, unlock: &Unlock) -> Result<MergeS
         return Err(VaultError::DifferentVault { path: theirs.to_path_buf() });
     }
     let mut refused = authenticate::verify(&mut ours_doc, None, None, now)?;
-    let root = ours_doc.membership.first().map(crate::member_log::MemberOp::hash);
-    theirs_doc.membership = merge::merge_log(&ours_doc.membership, &theirs_doc.membership);
-    refused.extend(authenticate::verify(&mut theirs_doc, root.as_deref(), Some(&ours_doc), now)?);
+    refused.extend(authenticate::verify_incoming(&ours_doc, &mut theirs_doc, now)?);
     let mut merged = merge::merge(&ours_doc, &theirs_doc);
     merged.rename_clashes(&Change { now, actor: vault::MERGE_ACTOR });
     authenticate::sign_changes(&mut merged, unlock.signer(), now)?;

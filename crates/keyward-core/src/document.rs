@@ -47,13 +47,30 @@ pub struct Document {
     /// Fields written by a newer Keyward: kept as they are and written back.
     #[serde(flatten)]
     pub unknown: Map<String, Value>,
+    /// Ids of the entries whose base URL or variable was set by an edit made here since the
+    /// document was read: mine, so they need no confirmation (see [`crate::consent`]). Never
+    /// written to the file.
+    #[serde(skip)]
+    pub chosen_here: ChosenHere,
+}
+
+/// See [`Document::chosen_here`]. It says what happened on this device, not what the document
+/// holds, so two documents are equal whatever it holds.
+#[derive(Debug, Clone, Default)]
+pub struct ChosenHere(pub std::collections::BTreeSet<String>);
+
+impl PartialEq for ChosenHere {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 crate::unknown_fields::deserialize_keeping_unknown!(
     Document,
     times: [created_at],
     required: [format, version, vault_id],
-    optional: [settings, members, membership, entries, tombstones]
+    optional: [settings, members, membership, entries, tombstones],
+    local: [chosen_here]
 );
 
 /// Settings stored inside the vault (shared by every device that opens it).
@@ -121,6 +138,7 @@ impl Document {
             members: Vec::new(),
             membership: Vec::new(),
             unknown: Map::new(),
+            chosen_here: Default::default(),
         }
     }
 
@@ -203,6 +221,7 @@ impl Document {
         if entry.env_var.is_empty() {
             entry.env_var = provider::default_env_var(&entry.provider, &entry.name);
         }
+        self.chosen_here.0.insert(entry.id.clone());
         self.entries.push(entry);
         Ok(self.entries.last().expect("just pushed"))
     }
@@ -233,7 +252,11 @@ impl Document {
             }
             entry.replace_secret(secret, at, change.actor);
         }
+        let (url, var) = (entry.base_url.clone(), entry.env_var.clone());
         apply_fields(&mut entry, fields)?;
+        if entry.base_url != url || entry.env_var != var {
+            self.chosen_here.0.insert(entry.id.clone());
+        }
         entry.touch(at, change.actor);
         self.entries[index] = entry;
         Ok(&self.entries[index])

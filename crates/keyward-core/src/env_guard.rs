@@ -89,6 +89,12 @@ const CONTROLS_EXECUTION: &[&str] = &[
     "KEYWARD_*",
 ];
 
+/// A variable name as it may be shown: a hostile file can put anything there (terminal escape
+/// codes included), so only the characters of a variable name are kept, 60 at most.
+pub fn shown(var: &str) -> String {
+    var.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '?' }).take(60).collect()
+}
+
 /// Whether setting `var` can make a program run other code, run another program, or send its
 /// traffic elsewhere.
 pub fn controls_execution(var: &str) -> bool {
@@ -103,6 +109,7 @@ pub fn controls_execution(var: &str) -> bool {
 /// user may still ask for it explicitly (`keyward run --env VAR=NAME`).
 pub fn check_stored(name: &str, var: &str) -> Result<()> {
     if controls_execution(var) {
+        let (name, var) = (crate::members::display_name(name), shown(var));
         return Err(VaultError::Invalid(format!(
             "\"{name}\" would set {var}, which can make a program run other code; Keyward does not take \
              such a variable from the vault. If you mean it, write --env {var}={name}."

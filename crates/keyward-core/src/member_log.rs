@@ -27,6 +27,12 @@ use std::collections::{BTreeMap, HashMap};
 /// How far ahead of this computer's clock a change may be dated.
 pub const MAX_CLOCK_SKEW_MINUTES: i64 = 5;
 
+/// The most membership operations a log may hold, and parents an operation may name: a hostile
+/// file cannot make evaluating it take unbounded time or memory.
+pub const MAX_OPS: usize = 2_000;
+const MAX_PARENTS: usize = 64;
+const MAX_BEATEN_PER_AUTHOR: usize = 100;
+
 /// The kind of item a membership operation's signature covers.
 const KIND: &str = "membership";
 
@@ -126,13 +132,16 @@ impl MemberOp {
 pub struct Membership {
     /// Current and former members, as records (oldest first).
     pub members: Vec<Member>,
-    /// The operations that count, in log order (each after those it follows).
+    /// The operations kept, in log order (each after those it follows): those that count, and
+    /// those a concurrent removal beat (they count again if that removal stops counting).
     pub ops: Vec<MemberOp>,
     pub root: String,
     /// The operations nothing follows yet: what the next operation names as its parents.
     pub heads: Vec<String>,
     /// Plain sentences, one per operation that does not count.
     pub refused: Vec<String>,
+    /// The same for operations that made it into the log order: (the operation's hash, sentence).
+    pub refused_ops: Vec<(String, String)>,
 }
 
 impl Membership {
@@ -149,6 +158,11 @@ impl Membership {
 /// Computes the membership from a log. `root` is the root this device pinned for the vault
 /// (`None` on first sight: the log must then have exactly one).
 pub fn evaluate(vault_id: &str, ops: &[MemberOp], root: Option<&str>, now: DateTime<Utc>) -> Result<Membership> {
+    if ops.len() > MAX_OPS {
+        return Err(VaultError::Invalid(format!(
+            "This team vault's membership log holds more than {MAX_OPS} changes; Keyward does not read it."
+        )));
+    }
     // One copy of each operation, by hash, in a fixed order.
     let mut by_hash: BTreeMap<String, &MemberOp> = BTreeMap::new();
     for op in ops {
@@ -171,6 +185,24 @@ pub fn evaluate(vault_id: &str, ops: &[MemberOp], root: Option<&str>, now: DateT
         },
     };
     let mut refused = Vec::new();
+    // Operations by keys the log never names as a member's, or naming too many parents, are
+    // left out at once (no ordering work is spent on them).
+    let named: std::collections::HashSet<String> = by_hash
+        .values()
+        .flat_map(|op| op.subject())
+        .filter_map(|(_, k, _)| k.and_then(|k| PublicKey::parse(k).ok()).map(|k| k.fingerprint()))
+        .collect();
+    by_hash.retain(|h, op| {
+        let keep = *h == root || (named.contains(&op.signed.by) && op.parents.len() <= MAX_PARENTS);
+        if !keep {
+            refused.push(format!(
+                "A membership change ({}) dated {} was not applied: it is not signed by anyone this vault names as a member.",
+                describe(op),
+                op.at.format("%F %R UTC")
+            ));
+        }
+        keep
+    });
 
     // Log order: each operation after those it follows (ties by hash); operations that follow
     // something unknown, or do not lead back to the root, are left out.
@@ -204,70 +236,127 @@ pub fn evaluate(vault_id: &str, ops: &[MemberOp], root: Option<&str>, now: DateT
     }
     let ops: Vec<&MemberOp> = order.iter().map(|h| by_hash[*h]).collect();
     let n = ops.len();
-    // ancestors[i]: the operations op i follows, directly or not.
-    let mut ancestors: Vec<Vec<bool>> = Vec::with_capacity(n);
+    // ancestors[i]: the operations op i follows, directly or not (a bit set).
+    let words = n.div_ceil(64);
+    let mut ancestors: Vec<Vec<u64>> = Vec::with_capacity(n);
     for op in &ops {
-        let mut anc = vec![false; n];
+        let mut anc = vec![0u64; words];
         for p in &op.parents {
             let j = placed[p.as_str()];
-            anc[j] = true;
-            for (k, a) in ancestors[j].iter().enumerate() {
-                anc[k] |= *a;
+            anc[j / 64] |= 1 << (j % 64);
+            for (w, a) in anc.iter_mut().zip(&ancestors[j]) {
+                *w |= *a;
             }
         }
         ancestors.push(anc);
     }
-    let concurrent = |i: usize, j: usize| i != j && !ancestors[i][j] && !ancestors[j][i];
+    let follows = |i: usize, j: usize| ancestors[i][j / 64] & (1 << (j % 64)) != 0;
+    let concurrent = |i: usize, j: usize| i != j && !follows(i, j) && !follows(j, i);
 
-    // Validity, recomputed until stable: `beaten` only grows, so this ends.
-    let mut beaten = vec![false; n];
+    // Removals are applied one at a time, the most senior author's first; each beats the
+    // removed member's operations concurrent with it (except removals applied before it).
+    // Validity is recomputed after each; a removal that stops counting is taken back.
     let too_new = now + chrono::Duration::minutes(MAX_CLOCK_SKEW_MINUTES);
-    let (valid, why) = loop {
-        let (valid, why) = validity(vault_id, &ops, &ancestors, &beaten, too_new);
-        let mut next = beaten.clone();
-        // Removals in order of their author's seniority (who joined first; then fingerprint).
-        let mut removals: Vec<usize> =
-            (0..n).filter(|&i| valid[i] && matches!(ops[i].action, Action::Remove { .. })).collect();
-        let seniority = |i: usize| (joined(&ops, &valid, &ops[i].signed.by), ops[i].signed.by.clone());
-        removals.sort_by_key(|&i| seniority(i));
-        for r in removals {
-            if next[r] {
-                continue;
-            }
-            let Action::Remove { member } = &ops[r].action else { continue };
-            let Some(removed) = fingerprint_of(member) else { continue };
+    let mut applied: Vec<(usize, String)> = Vec::new();
+    let mut rounds = 0;
+    // beaten[i]: the removal that beat operation i.
+    let (valid, why, beaten) = loop {
+        let mut beaten: Vec<Option<usize>> = vec![None; n];
+        for (k, (r, removed)) in applied.iter().enumerate() {
             for i in 0..n {
-                if ops[i].signed.by == removed && concurrent(i, r) {
-                    next[i] = true;
+                if beaten[i].is_none()
+                    && ops[i].signed.by == *removed
+                    && concurrent(i, *r)
+                    && !applied[..k].iter().any(|(a, _)| *a == i)
+                {
+                    beaten[i] = Some(*r);
                 }
             }
         }
-        if next == beaten {
-            break (valid, why);
+        let beaten_now: Vec<bool> = beaten.iter().map(Option::is_some).collect();
+        let (valid, why) = validity(vault_id, &ops, &ancestors, &beaten_now, too_new);
+        rounds += 1;
+        if rounds > 4 * n + 8 {
+            break (valid, why, beaten);
         }
-        beaten = next;
+        if let Some(pos) = applied.iter().position(|(r, _)| !valid[*r]) {
+            applied.remove(pos);
+            continue;
+        }
+        let next = (0..n)
+            .filter(|&i| valid[i] && matches!(ops[i].action, Action::Remove { .. }))
+            .filter(|i| !applied.iter().any(|(a, _)| a == i))
+            .min_by_key(|&i| (joined(&ops, &valid, &ops[i].signed.by), ops[i].signed.by.clone(), i));
+        let Some(r) = next else { break (valid, why, beaten) };
+        // Who is removed: the member with that public key at this point of the log (not the
+        // signing key the operation claims for them).
+        let Action::Remove { member } = &ops[r].action else { unreachable!("filtered on removals") };
+        let id = key_id(&member.public_key);
+        let at_r = state(&ops, &valid, &ancestors[r], &ancestors);
+        let removed = at_r.iter().find(|m| m.key_id() == id).map(|m| m.fingerprint()).unwrap_or_default();
+        applied.push((r, removed));
     };
+    let mut refused_ops = Vec::new();
     for i in 0..n {
         if !valid[i] {
-            let reason = if beaten[i] { "its author was removed from the team at the same time" } else { why[i] };
-            refused.push(format!(
+            let reason =
+                if beaten[i].is_some() { "its author was removed from the team at the same time" } else { why[i] };
+            let sentence = format!(
                 "A membership change ({}) dated {} was not applied: {reason}.",
                 describe(ops[i]),
                 ops[i].at.format("%F %R UTC")
-            ));
+            );
+            refused.push(sentence.clone());
+            refused_ops.push((order[i].to_string(), sentence));
         }
     }
-    let all: Vec<bool> = vec![true; n];
+    // What a removal beat is kept in the log (not counted): if that removal stops counting
+    // once more of the log is known, the operation counts again, whatever order copies were
+    // merged in. A removal by the most senior member can never stop counting (only someone
+    // more senior could beat it): what it beat is dropped. At most a few per author are kept,
+    // so that a former member cannot fill the log.
+    let most_senior = match &ops[0].action {
+        Action::Root { members } => members
+            .iter()
+            .filter(|m| m.is_active())
+            .filter_map(|m| m.signing_key.as_deref().and_then(|k| PublicKey::parse(k).ok()))
+            .map(|k| k.fingerprint())
+            .min(),
+        _ => None,
+    };
+    let keys: HashMap<String, PublicKey> = by_hash
+        .values()
+        .flat_map(|op| op.subject())
+        .filter_map(|(_, k, _)| k.and_then(|k| PublicKey::parse(k).ok()))
+        .map(|k| (k.fingerprint(), k))
+        .collect();
+    let mut kept_per_author: HashMap<&str, usize> = HashMap::new();
+    let kept: Vec<bool> = (0..n)
+        .map(|i| {
+            if valid[i] {
+                return true;
+            }
+            let by = ops[i].signed.by.as_str();
+            let count = kept_per_author.entry(by).or_default();
+            let keep = beaten[i].is_some_and(|r| Some(&ops[r].signed.by) != most_senior.as_ref())
+                && *count < MAX_BEATEN_PER_AUTHOR
+                && ops[i].at <= too_new
+                && keys.get(by).is_some_and(|k| ops[i].verifies(vault_id, k));
+            *count += usize::from(keep);
+            keep
+        })
+        .collect();
+    let all: Vec<u64> = vec![u64::MAX; words];
     let members = state(&ops, &valid, &all, &ancestors);
-    let valid_ops: Vec<MemberOp> = (0..n).filter(|&i| valid[i]).map(|i| ops[i].clone()).collect();
+    let valid_ops: Vec<MemberOp> = (0..n).filter(|&i| kept[i]).map(|i| ops[i].clone()).collect();
     let heads: Vec<String> = (0..n)
-        .filter(|&i| valid[i] && !(0..n).any(|j| valid[j] && ancestors[j][i]))
+        .filter(|&i| valid[i] && !(0..n).any(|j| valid[j] && follows(j, i)))
         .map(|i| order[i].to_string())
         .collect();
     if valid.first() != Some(&true) {
         return Err(VaultError::Invalid(format!("This team vault's membership log cannot be trusted: {}.", why[0])));
     }
-    Ok(Membership { members, ops: valid_ops, root, heads, refused })
+    Ok(Membership { members, ops: valid_ops, root, heads, refused, refused_ops })
 }
 
 /// Shown when a vault's root is not the one this device saw before.
@@ -277,7 +366,7 @@ pub const ROOT_CHANGED: &str = "This team vault's membership now starts from a d
 fn validity(
     vault_id: &str,
     ops: &[&MemberOp],
-    ancestors: &[Vec<bool>],
+    ancestors: &[Vec<u64>],
     beaten: &[bool],
     too_new: DateTime<Utc>,
 ) -> (Vec<bool>, Vec<&'static str>) {
@@ -307,11 +396,20 @@ fn validity(
             None
         } else {
             let at_this_point = state(ops, &valid, &ancestors[i], ancestors);
-            at_this_point
+            let signer = at_this_point
                 .iter()
                 .filter(|m| m.is_active())
                 .filter_map(|m| m.signing_key.as_deref().and_then(|k| PublicKey::parse(k).ok()))
-                .find(|k| k.fingerprint() == op.signed.by)
+                .find(|k| k.fingerprint() == op.signed.by);
+            if let Some(signer) = &signer
+                && op.verifies(vault_id, signer)
+                && let Action::Add { member } = &op.action
+                && let Some(problem) = add_problem(&at_this_point, member)
+            {
+                why[i] = problem;
+                continue;
+            }
+            signer
         };
         let Some(signer) = signer else {
             why[i] = "it is not signed by someone who was a member then";
@@ -332,12 +430,30 @@ fn validity(
     (valid, why)
 }
 
+/// Why adding `member` to the team `current` does not count, if it does not: the same rules as
+/// adding in Keyward, so that a hand-made operation cannot take over a member's record (give an
+/// active member's public key another signing key) or reuse someone's signing key.
+fn add_problem(current: &[Member], member: &MemberKey) -> Option<&'static str> {
+    let key = member.signing_key.as_deref()?;
+    let Ok(key) = PublicKey::parse(key) else { return Some("the signing key it adds is not valid") };
+    let id = key_id(&member.public_key);
+    let active = || current.iter().filter(|m| m.is_active());
+    if active().any(|m| m.key_id() == id && m.signing_key.is_some()) {
+        return Some("that public key is already a member's, with a signing key of its own");
+    }
+    if active().any(|m| m.key_id() != id && m.fingerprint() == key.fingerprint()) {
+        return Some("that signing key is already another member's");
+    }
+    None
+}
+
 /// The members made by the valid operations among `within` (records with who and when).
-fn state(ops: &[&MemberOp], valid: &[bool], within: &[bool], ancestors: &[Vec<bool>]) -> Vec<Member> {
+fn state(ops: &[&MemberOp], valid: &[bool], within: &[u64], ancestors: &[Vec<u64>]) -> Vec<Member> {
+    let has = |set: &[u64], j: usize| set[j / 64] & (1 << (j % 64)) != 0;
     let names = author_names(ops, valid);
     let mut adds: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     let mut removes: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for i in (0..ops.len()).filter(|&i| valid[i] && within[i]) {
+    for i in (0..ops.len()).filter(|&i| valid[i] && has(within, i)) {
         match &ops[i].action {
             Action::Root { .. } | Action::Add { .. } => {
                 for (id, _, _) in ops[i].subject() {
@@ -349,7 +465,8 @@ fn state(ops: &[&MemberOp], valid: &[bool], within: &[bool], ancestors: &[Vec<bo
     }
     let mut members: Vec<Member> = Vec::new();
     // A root's former members are records only.
-    if within.first() == Some(&true)
+    if !ops.is_empty()
+        && has(within, 0)
         && valid.first() == Some(&true)
         && let Action::Root { members: listed } = &ops[0].action
     {
@@ -358,7 +475,7 @@ fn state(ops: &[&MemberOp], valid: &[bool], within: &[bool], ancestors: &[Vec<bo
     for (id, added) in &adds {
         let removals = removes.get(id).map(Vec::as_slice).unwrap_or_default();
         // Active: some add comes after every removal.
-        let live = added.iter().copied().filter(|&a| removals.iter().all(|&r| ancestors[a][r])).max();
+        let live = added.iter().copied().filter(|&a| removals.iter().all(|&r| has(&ancestors[a], r))).max();
         let last_add = live.unwrap_or_else(|| *added.iter().max().expect("at least one add"));
         let mut record = match &ops[last_add].action {
             Action::Root { members } => {
@@ -411,10 +528,6 @@ fn joined(ops: &[&MemberOp], valid: &[bool], fingerprint: &str) -> usize {
                 })
         })
         .unwrap_or(usize::MAX)
-}
-
-fn fingerprint_of(member: &MemberKey) -> Option<String> {
-    member.signing_key.as_deref().and_then(|k| PublicKey::parse(k).ok()).map(|k| k.fingerprint())
 }
 
 fn describe(op: &MemberOp) -> String {
@@ -534,6 +647,50 @@ mod tests {
         let mut both = log.clone();
         both.extend([rm_dan, re_add]);
         assert_eq!(active(&both), ["ann", "bob", "cat"]);
+    }
+
+    /// Found in review: with the removal of Bob, what Bob did after it (adding Eve, who then
+    /// "removes" Ann) must not undo it.
+    #[test]
+    fn a_removed_member_cannot_undo_the_removal_through_someone_he_added() {
+        let (ann, bob, eve) = (person("ann"), person("bob"), person("eve"));
+        let r = root(&ann);
+        let add_bob = op(&ann, &[&r], Action::Add { member: key(&bob) }, 1);
+        let rm_bob = op(&ann, &[&add_bob], Action::Remove { member: key(&bob) }, 2);
+        let add_eve = op(&bob, &[&add_bob], Action::Add { member: key(&eve) }, 2);
+        let eve_removes_ann = op(&eve, &[&add_eve], Action::Remove { member: key(&ann) }, 3);
+        let log = vec![r, add_bob, rm_bob, add_eve, eve_removes_ann];
+        assert_eq!(active(&log), ["ann"]);
+        let m = evaluate("v", &log, None, at(100)).unwrap();
+        assert!(
+            m.refused
+                .iter()
+                .any(|r| r.contains("adding \"eve\"") && r.contains("removed from the team at the same time"))
+        );
+    }
+
+    /// Found in review: rules that Keyward applies when adding hold for hand-made operations too.
+    #[test]
+    fn an_operation_cannot_take_over_a_member_or_fake_whom_it_removes() {
+        let (ann, bob, cat, mallory) = (person("ann"), person("bob"), person("cat"), person("mallory"));
+        let r = root(&ann);
+        let add_bob = op(&ann, &[&r], Action::Add { member: key(&bob) }, 1);
+        let add_cat = op(&ann, &[&add_bob], Action::Add { member: key(&cat) }, 2);
+        // Bob "adds" Ann's public key again with his own signing key (to sign as Ann).
+        let takeover = MemberKey { signing_key: Some(bob.signer.public_key()), ..key(&ann) };
+        let steal = op(&bob, &[&add_cat], Action::Add { member: takeover }, 3);
+        // Bob "removes" Cat while naming Mallory's signing key, to beat Mallory's changes instead.
+        let fake = MemberKey { signing_key: Some(mallory.signer.public_key()), ..key(&cat) };
+        let log = vec![r.clone(), add_bob.clone(), add_cat.clone(), steal];
+        let m = evaluate("v", &log, None, at(100)).unwrap();
+        assert!(m.refused[0].contains("already a member's"), "{:?}", m.refused);
+        assert_eq!(m.members[0].signing_key, Some(ann.signer.public_key()));
+        let rm = op(&bob, &[&add_cat], Action::Remove { member: fake }, 3);
+        // Cat, concurrently, does something: the removal beats Cat's operation (it removes Cat),
+        // whatever signing key it claims.
+        let cat_adds = op(&cat, &[&add_cat], Action::Add { member: key(&mallory) }, 3);
+        let log = vec![r, add_bob, add_cat, rm, cat_adds];
+        assert_eq!(active(&log), ["ann", "bob"]);
     }
 
     #[test]

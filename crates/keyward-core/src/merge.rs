@@ -17,8 +17,23 @@ use serde_json::{Map, Value};
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
-/// Merges two copies of one vault (same `vault_id`; the caller checks).
+/// Merges two copies of one vault (same `vault_id`; the caller checks, and verifies a copy
+/// someone else wrote first, see [`crate::authenticate::verify_incoming`]). In a team vault with
+/// signed changes, what a member signed counts only while they are a member in the merged
+/// membership: a removal beats the removed member's changes the remover had not seen.
 pub fn merge(a: &Document, b: &Document) -> Document {
+    if a.is_signed() || b.is_signed() {
+        let log = merge_log(&a.membership, &b.membership);
+        if let Some(active) = crate::authenticate::active_signers(&a.vault_id, &log) {
+            let a = crate::authenticate::without_other_signers(a, &active);
+            let b = crate::authenticate::without_other_signers(b, &active);
+            return merge_checked(&a, &b);
+        }
+    }
+    merge_checked(a, b)
+}
+
+fn merge_checked(a: &Document, b: &Document) -> Document {
     let tombstones = merge_tombstones(&a.tombstones, &b.tombstones);
     let deleted_at: BTreeMap<&str, &Tombstone> = tombstones.iter().map(|t| (t.id.as_str(), t)).collect();
 
@@ -45,10 +60,12 @@ pub fn merge(a: &Document, b: &Document) -> Document {
         .collect();
     entries.sort_by(|x, y| (x.created_at, &x.id).cmp(&(y.created_at, &y.id)));
 
-    // One side's settings whole (so that its signature stays good): the higher work factor,
+    // One side's settings whole (so that its signature stays good): signed ones first (in a
+    // team vault, unsigned settings are a former member's, reset), the higher work factor,
     // then a fixed order.
-    let settings_key =
-        |s: &crate::document::Settings| (s.scrypt_work_factor, serde_json::to_string(s).unwrap_or_default());
+    let settings_key = |s: &crate::document::Settings| {
+        (s.signed.is_some(), s.scrypt_work_factor, serde_json::to_string(s).unwrap_or_default())
+    };
     let settings =
         if settings_key(&a.settings) >= settings_key(&b.settings) { &a.settings } else { &b.settings }.clone();
 
@@ -63,6 +80,7 @@ pub fn merge(a: &Document, b: &Document) -> Document {
         entries,
         tombstones,
         unknown: merge_maps(&a.unknown, &b.unknown),
+        chosen_here: crate::document::ChosenHere(a.chosen_here.0.union(&b.chosen_here.0).cloned().collect()),
     };
     if merged.is_signed() && crate::authenticate::recompute_members(&mut merged).is_err() {
         // Both sides were verified against the same root, so this cannot fail; if it did, the

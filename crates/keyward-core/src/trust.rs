@@ -3,8 +3,8 @@
 //! vault's membership root, and the last file it verified (so that an unchanged file is not
 //! verified again). Kept in the data folder, one small file per vault path, never in the vault.
 //!
-//! Nothing secret is kept: the vault's id, a kind, the root's hash and the SHA-256 of the
-//! encrypted file.
+//! Nothing secret is kept: the vault's id, a kind, the membership log (names and public keys),
+//! and the SHA-256 of the encrypted file.
 
 use crate::atomic_file;
 use crate::document::Document;
@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 /// What this device saw of a vault file.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Pin {
     pub vault_id: String,
     pub team: bool,
@@ -23,6 +23,10 @@ pub struct Pin {
     /// SHA-256 of the encrypted file last verified or written here.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified: Option<String>,
+    /// The membership operations this device accepted (public keys and names only): an older
+    /// copy put back in the shared folder cannot make a removed member active again here.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub membership: Vec<crate::member_log::MemberOp>,
 }
 
 impl Pin {
@@ -32,6 +36,7 @@ impl Pin {
             team: doc.is_team(),
             root: doc.membership.first().map(crate::member_log::MemberOp::hash),
             verified: None,
+            membership: doc.membership.iter().filter(|op| !op.is_pending()).cloned().collect(),
         }
     }
 

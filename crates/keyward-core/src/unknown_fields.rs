@@ -8,9 +8,15 @@
 /// `deserialize_keeping_unknown!(Type, times: [t], required: [a, b], optional: [c, d])`
 /// implements `Deserialize` for `Type`, whose fields are `t, a, b, c, d` and
 /// `unknown: serde_json::Map`. `times` are required `DateTime<Utc>` fields, read by
-/// [`crate::timestamp`]; optional fields take their `Default` when absent.
+/// [`crate::timestamp`]; optional fields take their `Default` when absent. `local: [f]` names
+/// fields that are never in the file (`#[serde(skip)]`): they start at their `Default`.
 macro_rules! deserialize_keeping_unknown {
     ($ty:ident, times: [$($time:ident),* $(,)?], required: [$($req:ident),* $(,)?], optional: [$($opt:ident),* $(,)?]) => {
+        crate::unknown_fields::deserialize_keeping_unknown!(
+            $ty, times: [$($time),*], required: [$($req),*], optional: [$($opt),*], local: []
+        );
+    };
+    ($ty:ident, times: [$($time:ident),* $(,)?], required: [$($req:ident),* $(,)?], optional: [$($opt:ident),* $(,)?], local: [$($local:ident),* $(,)?]) => {
         impl<'de> serde::Deserialize<'de> for $ty {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 #[allow(non_camel_case_types)]
@@ -69,6 +75,7 @@ macro_rules! deserialize_keeping_unknown {
                             $($time: $time.ok_or_else(|| serde::de::Error::missing_field(stringify!($time)))?,)*
                             $($req: $req.ok_or_else(|| serde::de::Error::missing_field(stringify!($req)))?,)*
                             $($opt: $opt.unwrap_or_default(),)*
+                            $($local: Default::default(),)*
                             unknown,
                         })
                     }

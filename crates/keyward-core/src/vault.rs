@@ -33,9 +33,6 @@ pub struct Vault {
     notices: Vec<String>,
     /// A team vault from before signed changes (it is signed on its next save).
     unsigned_team: bool,
-    /// In a team vault: each key's base URL and variable as others set them (read from a
-    /// verified file), to tell my own changes, which need no confirmation, from theirs.
-    foreign: std::collections::HashMap<String, (Option<String>, String)>,
     /// What the person confirmed on this device (see [`crate::consent`]).
     approvals: trust::Approvals,
 }
@@ -55,6 +52,9 @@ pub struct SaveReport {
     /// Backups deleted because they were encrypted with the old passphrase.
     pub backups_removed: usize,
 }
+
+/// Said when a team vault's file lacks membership changes this device accepted before.
+const ROLLED_BACK: &str = "This vault file does not hold membership changes this device saw before (someone may have put back an older copy); those changes still apply here.";
 
 /// Recorded as who renamed keys whose names clashed in a merge.
 pub(crate) const MERGE_ACTOR: &str = "keyward (merge)";
@@ -88,20 +88,10 @@ impl Vault {
             on_disk,
             notices: Vec::new(),
             unsigned_team,
-            foreign: Default::default(),
             approvals,
         };
-        vault.note_foreign(&vault.doc.clone());
+        vault.doc.chosen_here.0.clear();
         vault
-    }
-
-    /// Remembers the base URLs and variables of a verified copy's keys as others' choices.
-    fn note_foreign(&mut self, theirs: &Document) {
-        if theirs.is_team() {
-            for e in &theirs.entries {
-                self.foreign.insert(e.id.clone(), (e.base_url.clone(), e.env_var.clone()));
-            }
-        }
     }
 
     /// What the key with this id needs confirmed on this device before it is sent to its base
@@ -121,23 +111,19 @@ impl Vault {
         trust::store_approvals(&crate::device::data_dir()?, &self.doc.vault_id, &self.approvals)
     }
 
-    /// My own changes to base URLs and variables (unsigned versions whose value differs from
-    /// what others set) are mine: they need no confirmation later.
+    /// The base URLs and variables I set with an edit here are mine: they need no confirmation
+    /// later (recorded as confirmed on this device).
     fn approve_my_changes(&mut self) {
-        if !self.doc.is_team() {
+        let chosen = std::mem::take(&mut self.doc.chosen_here.0);
+        if !self.doc.is_team() || chosen.is_empty() {
             return;
         }
         let mut changed = false;
-        for e in self.doc.entries.iter().filter(|e| e.signed.is_none()) {
-            let current = (e.base_url.clone(), e.env_var.clone());
-            if self.foreign.get(&e.id) == Some(&current) {
-                continue;
-            }
+        for e in self.doc.entries.iter().filter(|e| chosen.contains(&e.id)) {
             for consent in crate::consent::needed(&self.doc, &self.approvals, e) {
                 crate::consent::approve(&mut self.approvals, &consent);
                 changed = true;
             }
-            self.foreign.insert(e.id.clone(), current);
         }
         if changed && let Ok(dir) = crate::device::data_dir() {
             let _ = trust::store_approvals(&dir, &self.doc.vault_id, &self.approvals);
@@ -220,18 +206,7 @@ impl Vault {
     /// Verifies another copy of this vault and merges what counts of it into ours; returns
     /// what was left out (sentences).
     fn absorb(&mut self, mut theirs: Document) -> Result<Vec<String>> {
-        let root = self.doc.membership.first().map(crate::member_log::MemberOp::hash);
-        // Their membership operations are judged together with ours (a removal we know of
-        // beats what the removed member did concurrently), and the reasons are told.
-        let ours_signed: Vec<_> = self.doc.membership.iter().filter(|op| !op.is_pending()).cloned().collect();
-        theirs.membership = crate::merge::merge_log(&ours_signed, &theirs.membership);
-        let refused = match root {
-            Some(root) => authenticate::verify(&mut theirs, Some(&root), Some(&self.doc), Utc::now())?,
-            // Ours has no log yet (personal, or a team vault from before signed changes): a
-            // signed copy brings one, checked on its own.
-            None => authenticate::verify(&mut theirs, None, None, Utc::now())?,
-        };
-        self.note_foreign(&theirs);
+        let refused = authenticate::verify_incoming(&self.doc, &mut theirs, Utc::now())?;
         self.doc = merge(&self.doc, &theirs);
         Ok(refused)
     }
@@ -310,8 +285,16 @@ impl Vault {
             authenticate::recompute_members(&mut doc)?;
             Vec::new()
         } else {
-            let root = pin.and_then(|p| p.root);
-            authenticate::verify(&mut doc, root.as_deref(), None, Utc::now())?
+            let mut notices = Vec::new();
+            let (root, seen) = pin.map(|p| (p.root, p.membership)).unwrap_or_default();
+            // What this device accepted still applies, whatever the file says (an older copy
+            // put back must not bring a removed member back).
+            if doc.is_signed() && seen.iter().any(|op| !doc.membership.contains(op)) {
+                notices.push(ROLLED_BACK.to_string());
+                doc.membership = crate::merge::merge_log(&seen, &doc.membership);
+            }
+            notices.extend(authenticate::verify_knowing(&mut doc, root.as_deref(), None, &seen, Utc::now())?);
+            notices
         };
         let mut vault = Vault::opened(path, doc, unlock, bytes);
         if notices.is_empty() {
