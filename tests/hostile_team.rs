@@ -218,7 +218,8 @@ fn a_key_is_not_sent_to_a_base_url_another_member_set_until_confirmed() {
     assert!(stderr.contains("keyward trust deploy"), "{stderr}");
     // Removed, and the key rotated as Keyward asks: still not sent.
     team.ann_ok(&["member", "rm", "bob"], None);
-    team.ann_ok(&["edit", "deploy", "--secret-stdin"], Some("sk-proj-RotatedAfterBobLeft0123456789"));
+    let rotated = team.ann_ok(&["edit", "deploy", "--secret-stdin"], Some("sk-proj-RotatedAfterBobLeft0123456789"));
+    assert!(rotated.contains("The new key is still sent to 127.0.0.2"), "the rotation does not say where: {rotated}");
     let out = team.ann(&["test", "deploy"], None);
     assert!(Team::stderr_of(&out).contains("is to be sent to 127.0.0.2"), "{}", Team::stderr_of(&out));
     assert!(attacker.requests().is_empty(), "the key was sent to the address Bob chose");

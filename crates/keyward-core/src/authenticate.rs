@@ -115,10 +115,11 @@ pub fn verify_knowing(
     let mut refused: Vec<String> = membership.refused.iter().filter(|s| !told_before(s)).cloned().collect();
     apply_membership(doc, membership);
     // A member added by hand-made operation may carry a name that looks like another's.
-    let active: Vec<&crate::members::Member> = doc.active_members().collect();
-    for (i, a) in active.iter().enumerate() {
-        for b in &active[i + 1..] {
-            if crate::members::looks_alike(&a.name, &b.name) {
+    let active: Vec<(&crate::members::Member, String)> =
+        doc.active_members().map(|m| (m, crate::members::skeleton(&m.name))).collect();
+    for (i, (a, a_looks)) in active.iter().enumerate() {
+        for (b, b_looks) in &active[i + 1..] {
+            if a_looks == b_looks {
                 refused.push(format!(
                     "Two members have names that look alike: \"{}\" ({}) and \"{}\" ({}); compare their fingerprints with them.",
                     crate::members::display_name(&a.name),
@@ -134,56 +135,41 @@ pub fn verify_knowing(
         trusted.map(|t| t.entries.iter().map(|e| (e.id.as_str(), e)).collect()).unwrap_or_default();
     let vault_id = doc.vault_id.clone();
 
+    // Each entry is checked on its own: in parallel when there are many (a signature check
+    // is the cost), in order.
     let entries = std::mem::take(&mut doc.entries);
-    for mut entry in entries {
-        let earlier = known.get(entry.id.as_str()).copied();
-        if earlier == Some(&entry) {
-            doc.entries.push(entry);
-            continue;
-        }
-        let name = crate::members::display_name(&entry.name);
-        let same_version = earlier.is_some_and(|k| k.signed == entry.signed && entry_value(k) == entry_value(&entry));
-        let problem = if in_future(entry.updated_at, now) || in_future(entry.created_at, now) {
-            Some(format!("it is dated in the future ({})", entry.updated_at.format("%F")))
-        } else if same_version {
-            None
-        } else {
-            signers.problem(ENTRY, &vault_id, &entry_value(&entry), entry.signed.as_ref())
-        };
-        if let Some(why) = problem {
-            refused.push(format!("A change to the key \"{name}\" was not applied: {why}."));
-            continue;
-        }
-        let known_history = earlier.map(|k| k.history.as_slice()).unwrap_or_default();
-        let id = entry.id.clone();
-        entry.history.retain(|h| {
-            if known_history.contains(h) {
-                return true;
-            }
-            let why = if in_future(h.replaced_at, now) {
-                Some("it is dated in the future".to_string())
-            } else {
-                signers.problem(HISTORY, &vault_id, &history_value(&id, h), h.signed.as_ref())
-            };
-            if let Some(why) = &why {
-                refused.push(format!("An earlier value of the key \"{name}\" was not kept: {why}."));
-            }
-            why.is_none()
-        });
-        if let Some(check) = &entry.last_check
-            && earlier.and_then(|k| k.last_check.as_ref()) != Some(check)
-        {
-            let why = if in_future(check.checked_at, now) {
-                Some("it is dated in the future".to_string())
-            } else {
-                signers.problem(CHECK, &vault_id, &check_value(&id, check), check.signed.as_ref())
-            };
-            if let Some(why) = why {
-                refused.push(format!("A check result of the key \"{name}\" was not kept: {why}."));
-                entry.last_check = None;
+    let check = |chunk: Vec<Entry>| {
+        let mut kept = Vec::with_capacity(chunk.len());
+        let mut said = Vec::new();
+        for mut entry in chunk {
+            let earlier = known.get(entry.id.as_str()).copied();
+            if check_entry(&mut entry, earlier, &signers, &vault_id, now, &mut said) {
+                kept.push(entry);
             }
         }
-        doc.entries.push(entry);
+        (kept, said)
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(4);
+    let results: Vec<(Vec<Entry>, Vec<String>)> = if entries.len() < 1024 || threads < 2 {
+        vec![check(entries)]
+    } else {
+        let size = entries.len().div_ceil(threads);
+        let mut chunks = Vec::with_capacity(threads);
+        let mut rest = entries;
+        while rest.len() > size {
+            let tail = rest.split_off(size);
+            chunks.push(rest);
+            rest = tail;
+        }
+        chunks.push(rest);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = chunks.into_iter().map(|c| scope.spawn(|| check(c))).collect();
+            handles.into_iter().map(|h| h.join().expect("a verification thread panicked")).collect()
+        })
+    };
+    for (kept, said) in results {
+        doc.entries.extend(kept);
+        refused.extend(said);
     }
 
     let known_tombstones = trusted.map(|t| t.tombstones.as_slice()).unwrap_or_default();
@@ -227,6 +213,65 @@ pub fn verify_knowing(
         }
     }
     Ok(refused)
+}
+
+/// Checks one entry read from a file (`earlier`: the same entry in a copy verified before, whose
+/// parts need no second check): whether its version counts (else `false`), and leaves out the
+/// earlier values and check result that do not; says why in `said`.
+fn check_entry(
+    entry: &mut Entry,
+    earlier: Option<&Entry>,
+    signers: &Signers,
+    vault_id: &str,
+    now: DateTime<Utc>,
+    said: &mut Vec<String>,
+) -> bool {
+    if earlier == Some(&*entry) {
+        return true;
+    }
+    let name = crate::members::display_name(&entry.name);
+    let same_version = earlier.is_some_and(|k| k.signed == entry.signed && entry_value(k) == entry_value(entry));
+    let problem = if in_future(entry.updated_at, now) || in_future(entry.created_at, now) {
+        Some(format!("it is dated in the future ({})", entry.updated_at.format("%F")))
+    } else if same_version {
+        None
+    } else {
+        signers.problem(ENTRY, vault_id, &entry_value(entry), entry.signed.as_ref())
+    };
+    if let Some(why) = problem {
+        said.push(format!("A change to the key \"{name}\" was not applied: {why}."));
+        return false;
+    }
+    let known_history = earlier.map(|k| k.history.as_slice()).unwrap_or_default();
+    let id = entry.id.clone();
+    entry.history.retain(|h| {
+        if known_history.contains(h) {
+            return true;
+        }
+        let why = if in_future(h.replaced_at, now) {
+            Some("it is dated in the future".to_string())
+        } else {
+            signers.problem(HISTORY, vault_id, &history_value(&id, h), h.signed.as_ref())
+        };
+        if let Some(why) = &why {
+            said.push(format!("An earlier value of the key \"{name}\" was not kept: {why}."));
+        }
+        why.is_none()
+    });
+    if let Some(check) = &entry.last_check
+        && earlier.and_then(|k| k.last_check.as_ref()) != Some(check)
+    {
+        let why = if in_future(check.checked_at, now) {
+            Some("it is dated in the future".to_string())
+        } else {
+            signers.problem(CHECK, vault_id, &check_value(&id, check), check.signed.as_ref())
+        };
+        if let Some(why) = why {
+            said.push(format!("A check result of the key \"{name}\" was not kept: {why}."));
+            entry.last_check = None;
+        }
+    }
+    true
 }
 
 /// Verifies another copy (`theirs`) of the vault `ours` holds before merging it in: its

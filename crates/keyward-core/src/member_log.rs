@@ -283,18 +283,35 @@ pub fn evaluate(vault_id: &str, ops: &[MemberOp], root: Option<&str>, now: DateT
             applied.remove(pos);
             continue;
         }
-        let next = (0..n)
+        // The next removals, most senior first. One that beats nothing changes no validity, so
+        // the next is taken at once (an honest log, where nothing is concurrent with a removal,
+        // takes one pass).
+        let mut removals: Vec<usize> = (0..n)
             .filter(|&i| valid[i] && matches!(ops[i].action, Action::Remove { .. }))
             .filter(|i| !applied.iter().any(|(a, _)| a == i))
-            .min_by_key(|&i| (joined(&ops, &valid, &ops[i].signed.by), ops[i].signed.by.clone(), i));
-        let Some(r) = next else { break (valid, why, beaten) };
-        // Who is removed: the member with that public key at this point of the log (not the
-        // signing key the operation claims for them).
-        let Action::Remove { member } = &ops[r].action else { unreachable!("filtered on removals") };
-        let id = key_id(&member.public_key);
-        let at_r = state(&ops, &valid, &ancestors[r], &ancestors);
-        let removed = at_r.iter().find(|m| m.key_id() == id).map(|m| m.fingerprint()).unwrap_or_default();
-        applied.push((r, removed));
+            .collect();
+        removals.sort_by_cached_key(|&i| (joined(&ops, &valid, &ops[i].signed.by), ops[i].signed.by.clone(), i));
+        if removals.is_empty() {
+            break (valid, why, beaten);
+        }
+        for r in removals {
+            // Who is removed: the member with that public key at this point of the log (not
+            // the signing key the operation claims for them).
+            let Action::Remove { member } = &ops[r].action else { unreachable!("filtered on removals") };
+            let id = key_id(&member.public_key);
+            let at_r = state(&ops, &valid, &ancestors[r], &ancestors);
+            let removed = at_r.iter().find(|m| m.key_id() == id).map(|m| m.fingerprint()).unwrap_or_default();
+            let beats = (0..n).any(|i| {
+                beaten[i].is_none()
+                    && ops[i].signed.by == removed
+                    && concurrent(i, r)
+                    && !applied.iter().any(|(a, _)| *a == i)
+            });
+            applied.push((r, removed));
+            if beats {
+                break;
+            }
+        }
     };
     let mut refused_ops = Vec::new();
     for i in 0..n {

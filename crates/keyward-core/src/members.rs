@@ -60,13 +60,14 @@ fn check_member_name(name: &str) -> Result<String> {
 /// Whether two names look the same to a person: compared after NFKC, confusable folding
 /// (UTS #39 skeletons: Cyrillic "а" is Latin "a") and case.
 pub fn looks_alike(a: &str, b: &str) -> bool {
-    let skeleton = |s: &str| -> String {
-        let folded: String =
-            unicode_normalization::UnicodeNormalization::nfkc(s).flat_map(char::to_lowercase).collect();
-        let skeleton: String = unicode_security::confusable_detection::skeleton(&folded).collect();
-        skeleton.chars().flat_map(char::to_lowercase).filter(|c| !c.is_whitespace()).collect()
-    };
     skeleton(a) == skeleton(b)
+}
+
+/// What a name looks like (see [`looks_alike`]): names with the same skeleton look the same.
+pub fn skeleton(name: &str) -> String {
+    let folded: String = unicode_normalization::UnicodeNormalization::nfkc(name).flat_map(char::to_lowercase).collect();
+    let skeleton: String = unicode_security::confusable_detection::skeleton(&folded).collect();
+    skeleton.chars().flat_map(char::to_lowercase).filter(|c| !c.is_whitespace()).collect()
 }
 
 /// A person a team vault is (or was) encrypted to.

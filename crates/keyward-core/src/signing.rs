@@ -94,10 +94,27 @@ pub struct PublicKey(VerifyingKey);
 impl PublicKey {
     /// Reads `ed25519:BASE64`.
     pub fn parse(text: &str) -> Result<PublicKey> {
+        // Decoding a key (a curve point) costs about as much as checking a signature, and the
+        // membership log names the same few keys over and over: each thread remembers the
+        // keys it decoded (public keys only; at most a few thousand).
+        thread_local! {
+            static DECODED: std::cell::RefCell<std::collections::HashMap<String, PublicKey>> = Default::default();
+        }
+        if let Some(key) = DECODED.with(|d| d.borrow().get(text).copied()) {
+            return Ok(key);
+        }
         let invalid = || VaultError::Invalid("That is not a Keyward signing key (ed25519:…).".into());
         let b64 = text.trim().strip_prefix(PUBLIC_KEY_PREFIX).ok_or_else(invalid)?;
         let bytes: [u8; 32] = B64.decode(b64).ok().and_then(|b| b.try_into().ok()).ok_or_else(invalid)?;
-        VerifyingKey::from_bytes(&bytes).map(PublicKey).map_err(|_| invalid())
+        let key = VerifyingKey::from_bytes(&bytes).map(PublicKey).map_err(|_| invalid())?;
+        DECODED.with(|d| {
+            let mut d = d.borrow_mut();
+            if d.len() >= 4096 {
+                d.clear();
+            }
+            d.insert(text.to_string(), key);
+        });
+        Ok(key)
     }
 
     pub fn fingerprint(&self) -> String {

@@ -341,6 +341,10 @@ impl Vault {
         let before = self.doc.clone();
         let refused = self.absorb(theirs)?;
         self.notices.extend(refused);
+        // Who joined or left, with fingerprints to compare.
+        for change in MergeSummary::between(&before, &self.doc).members {
+            self.notices.push(format!("Team members changed: {change}."));
+        }
         self.on_disk = current;
         self.stamp = stamp;
         Ok(self.doc != before)

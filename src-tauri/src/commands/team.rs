@@ -178,7 +178,10 @@ pub fn merge_conflict_copies(state: State<'_, AppState>) -> Result<Vec<CopyMerge
             // A copy holding something refused is kept (and said so, with why).
             merged: result.as_ref().is_ok_and(|s| s.refused.is_empty()),
             result: match result {
-                Ok(summary) if summary.refused.is_empty() => summary.counts(),
+                Ok(summary) if summary.refused.is_empty() && summary.members.is_empty() => summary.counts(),
+                Ok(summary) if summary.refused.is_empty() => {
+                    format!("{}; members: {}", summary.counts(), summary.members.join(", "))
+                }
                 Ok(summary) => format!("{} merged; not merged: {}", summary.counts(), summary.refused.join(" ")),
                 Err(e) => e.to_string(),
             },

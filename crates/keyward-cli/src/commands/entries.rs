@@ -69,10 +69,21 @@ pub fn edit(
     let secret = if secret_stdin { Some(input::secret(name)?) } else { None };
     let mut vault = ctx.open()?;
     let change = ctx.change();
-    let entry = vault.document_mut().edit(name, new_name, secret, fields.into_fields(), &change)?;
+    let fields = fields.into_fields();
+    let base_url_given = fields.base_url.is_some();
+    let entry = vault.document_mut().edit(name, new_name, secret, fields, &change)?;
     let new_name = entry.name.clone();
+    // A rotation keeps a custom address only knowingly: say where the new key will be sent.
+    let kept_address =
+        (secret_stdin && !base_url_given).then(|| keyward_core::consent::custom_base_url(entry)).flatten();
     let report = vault.save()?;
     println!("Updated \"{new_name}\".");
+    if let Some((_, host)) = kept_address {
+        println!(
+            "The new key is still sent to {host}, not to its provider's own address. If that is not meant, \
+             `keyward edit {new_name} --base-url ''` sends it to the provider."
+        );
+    }
     note_merge(report);
     Ok(())
 }
