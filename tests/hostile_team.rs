@@ -108,7 +108,8 @@ fn sourcing_an_exported_env_file_runs_nothing_a_member_wrote() {
         .unwrap();
     assert!(out.status.success());
     assert!(!marker.exists(), "sourcing the export ran the member's command");
-    assert_eq!(String::from_utf8_lossy(&out.stdout), hostile, "the value comes back exactly");
+    // Compared without printing the key.
+    assert!(String::from_utf8_lossy(&out.stdout) == hostile, "the value does not come back exactly");
 }
 
 /// A membership operation as Bob's own tools would make one: parents, action, time, signed by

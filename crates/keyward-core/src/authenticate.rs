@@ -190,7 +190,7 @@ pub fn verify_knowing(
 
     if trusted.is_none_or(|t| t.settings != doc.settings)
         && let Some(why) =
-            signers.problem(SETTINGS, &vault_id, &item_value(&doc.settings, &[]), signed_of(&doc.settings))
+            signers.problem(SETTINGS, &vault_id, &item_value(&doc.settings, &[]), doc.settings.signed.as_ref())
     {
         refused.push(format!("A change to the vault's settings was not applied: {why}."));
         doc.settings = trusted.map(|t| t.settings.clone()).unwrap_or_default();
@@ -312,10 +312,6 @@ fn same_members(unsigned: &Document, root: &member_log::MemberOp) -> bool {
     theirs == ours
 }
 
-fn signed_of(settings: &crate::document::Settings) -> Option<&Signed> {
-    settings.signed.as_ref()
-}
-
 /// Makes the document's member records those the log says (the list in the file is ignored).
 fn apply_membership(doc: &mut Document, membership: Membership) {
     doc.members = membership.members;
@@ -328,12 +324,24 @@ pub fn recompute_members(doc: &mut Document) -> Result<()> {
     if doc.membership.is_empty() {
         return Ok(());
     }
-    let (signed, pending): (Vec<_>, Vec<_>) = doc.membership.drain(..).partition(|op| !op.is_pending());
+    let membership = evaluate_signed(&doc.vault_id, &doc.membership)?;
+    apply_with_pending(doc, membership);
+    Ok(())
+}
+
+/// Evaluates the signed operations of a log from its own root (both sides were verified).
+fn evaluate_signed(vault_id: &str, log: &[member_log::MemberOp]) -> Result<Membership> {
+    let signed: Vec<_> = log.iter().filter(|op| !op.is_pending()).cloned().collect();
     let root = signed.first().map(member_log::MemberOp::hash);
+    member_log::evaluate(vault_id, &signed, root.as_deref(), Utc::now())
+}
+
+/// Makes the document's members those of `membership`; my operations not signed yet stay at
+/// the end of the log, with the records I had for them.
+fn apply_with_pending(doc: &mut Document, membership: Membership) {
+    let pending: Vec<_> = doc.membership.iter().filter(|op| op.is_pending()).cloned().collect();
     let local = doc.members.clone();
-    let membership = member_log::evaluate(&doc.vault_id, &signed, root.as_deref(), Utc::now())?;
     apply_membership(doc, membership);
-    // Pending operations are mine, already applied to the records I had.
     for op in pending {
         if let Some(id) = op.subject_key_id()
             && let Some(record) = local.iter().find(|m| m.key_id() == id)
@@ -343,24 +351,28 @@ pub fn recompute_members(doc: &mut Document) -> Result<()> {
         }
         doc.membership.push(op);
     }
-    Ok(())
 }
 
-/// The fingerprints of the members whose signatures count in a membership log (`None`: the log
-/// cannot be evaluated).
-pub fn active_signers(vault_id: &str, log: &[member_log::MemberOp]) -> Option<std::collections::HashSet<String>> {
-    let signed: Vec<_> = log.iter().filter(|op| !op.is_pending()).cloned().collect();
-    let root = signed.first()?.hash();
-    let membership = member_log::evaluate(vault_id, &signed, Some(&root), Utc::now()).ok()?;
-    Some(
-        membership
-            .members
-            .iter()
-            .filter(|m| m.is_active())
-            .filter(|m| m.signing_key.is_some())
-            .map(|m| m.fingerprint())
-            .collect(),
-    )
+/// The membership of two verified copies' united log, evaluated once, and the fingerprints
+/// whose signatures count in it (`None`: the log cannot be evaluated).
+pub(crate) fn united_membership(
+    vault_id: &str,
+    log: &[member_log::MemberOp],
+) -> Option<(Membership, std::collections::HashSet<String>)> {
+    let membership = evaluate_signed(vault_id, log).ok()?;
+    let active = membership
+        .members
+        .iter()
+        .filter(|m| m.is_active() && m.signing_key.is_some())
+        .map(|m| m.fingerprint())
+        .collect();
+    Some((membership, active))
+}
+
+/// Puts a merged document's membership in place (see [`united_membership`]).
+pub(crate) fn set_membership(doc: &mut Document, log: Vec<member_log::MemberOp>, membership: Membership) {
+    doc.membership = log;
+    apply_with_pending(doc, membership);
 }
 
 /// The document without what is signed by someone not in `active` (my unsigned changes stay).

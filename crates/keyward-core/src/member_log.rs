@@ -135,24 +135,12 @@ pub struct Membership {
     /// The operations kept, in log order (each after those it follows): those that count, and
     /// those a concurrent removal beat (they count again if that removal stops counting).
     pub ops: Vec<MemberOp>,
-    pub root: String,
     /// The operations nothing follows yet: what the next operation names as its parents.
     pub heads: Vec<String>,
     /// Plain sentences, one per operation that does not count.
     pub refused: Vec<String>,
     /// The same for operations that made it into the log order: (the operation's hash, sentence).
     pub refused_ops: Vec<(String, String)>,
-}
-
-impl Membership {
-    /// The signing key of the active member with this fingerprint.
-    pub fn active_signer(&self, fingerprint: &str) -> Option<PublicKey> {
-        self.members
-            .iter()
-            .filter(|m| m.is_active())
-            .filter_map(|m| m.signing_key.as_deref().and_then(|k| PublicKey::parse(k).ok()))
-            .find(|k| k.fingerprint() == fingerprint)
-    }
 }
 
 /// Computes the membership from a log. `root` is the root this device pinned for the vault
@@ -373,7 +361,7 @@ pub fn evaluate(vault_id: &str, ops: &[MemberOp], root: Option<&str>, now: DateT
     if valid.first() != Some(&true) {
         return Err(VaultError::Invalid(format!("This team vault's membership log cannot be trusted: {}.", why[0])));
     }
-    Ok(Membership { members, ops: valid_ops, root, heads, refused, refused_ops })
+    Ok(Membership { members, ops: valid_ops, heads, refused, refused_ops })
 }
 
 /// Shown when a vault's root is not the one this device saw before.

@@ -24,16 +24,29 @@ use std::collections::BTreeMap;
 pub fn merge(a: &Document, b: &Document) -> Document {
     if a.is_signed() || b.is_signed() {
         let log = merge_log(&a.membership, &b.membership);
-        if let Some(active) = crate::authenticate::active_signers(&a.vault_id, &log) {
-            let a = crate::authenticate::without_other_signers(a, &active);
-            let b = crate::authenticate::without_other_signers(b, &active);
-            return merge_checked(&a, &b);
+        let mut merged;
+        match crate::authenticate::united_membership(&a.vault_id, &log) {
+            Some((membership, active)) => {
+                let a = crate::authenticate::without_other_signers(a, &active);
+                let b = crate::authenticate::without_other_signers(b, &active);
+                merged = merge_entries(&a, &b);
+                crate::authenticate::set_membership(&mut merged, log, membership);
+            }
+            // Both sides were verified against the same root, so this cannot happen; if it
+            // did, the membership stays as the first copy had it.
+            None => {
+                merged = merge_entries(a, b);
+                merged.membership = a.membership.clone();
+                merged.members = a.members.clone();
+            }
         }
+        return merged;
     }
-    merge_checked(a, b)
+    merge_entries(a, b)
 }
 
-fn merge_checked(a: &Document, b: &Document) -> Document {
+/// Merges everything but a signed vault's membership log (see [`merge`]).
+fn merge_entries(a: &Document, b: &Document) -> Document {
     let tombstones = merge_tombstones(&a.tombstones, &b.tombstones);
     let deleted_at: BTreeMap<&str, &Tombstone> = tombstones.iter().map(|t| (t.id.as_str(), t)).collect();
 
@@ -69,26 +82,19 @@ fn merge_checked(a: &Document, b: &Document) -> Document {
     let settings =
         if settings_key(&a.settings) >= settings_key(&b.settings) { &a.settings } else { &b.settings }.clone();
 
-    let mut merged = Document {
+    Document {
         format: a.format.clone(),
         version: a.version.max(b.version),
         vault_id: a.vault_id.clone(),
         created_at: a.created_at.min(b.created_at),
         settings,
         members: crate::members::merge_members(&a.members, &b.members),
-        membership: merge_log(&a.membership, &b.membership),
+        membership: Vec::new(),
         entries,
         tombstones,
         unknown: merge_maps(&a.unknown, &b.unknown),
         chosen_here: crate::document::ChosenHere(a.chosen_here.0.union(&b.chosen_here.0).cloned().collect()),
-    };
-    if merged.is_signed() && crate::authenticate::recompute_members(&mut merged).is_err() {
-        // Both sides were verified against the same root, so this cannot fail; if it did, the
-        // membership stays as the first copy had it.
-        merged.membership = a.membership.clone();
-        merged.members = a.members.clone();
     }
-    merged
 }
 
 /// The union of two membership logs: every signed operation once (root first, then by hash),

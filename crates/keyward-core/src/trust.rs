@@ -17,9 +17,6 @@ use std::path::{Path, PathBuf};
 pub struct Pin {
     pub vault_id: String,
     pub team: bool,
-    /// The membership root (a team vault with signed changes).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub root: Option<String>,
     /// SHA-256 of the encrypted file last verified or written here.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified: Option<String>,
@@ -34,10 +31,14 @@ impl Pin {
         Pin {
             vault_id: doc.vault_id.clone(),
             team: doc.is_team(),
-            root: doc.membership.first().map(crate::member_log::MemberOp::hash),
             verified: None,
             membership: doc.membership.iter().filter(|op| !op.is_pending()).cloned().collect(),
         }
+    }
+
+    /// The membership root this device saw (a team vault with signed changes).
+    pub fn root(&self) -> Option<String> {
+        self.membership.first().map(crate::member_log::MemberOp::hash)
     }
 
     /// Why `doc` is not the vault this device saw at this path (a sentence), if it is not.
@@ -61,7 +62,9 @@ impl Pin {
                 format!("{} was a team vault on this device and is now a personal vault.", path.display())
             });
         }
-        if self.root.is_some() && now.root != self.root {
+        if let Some(root) = self.root()
+            && doc.membership.first().map(crate::member_log::MemberOp::hash) != Some(root)
+        {
             return Some(crate::member_log::ROOT_CHANGED.to_string());
         }
         None

@@ -286,7 +286,7 @@ impl Vault {
             Vec::new()
         } else {
             let mut notices = Vec::new();
-            let (root, seen) = pin.map(|p| (p.root, p.membership)).unwrap_or_default();
+            let (root, seen) = pin.map(|p| (p.root(), p.membership)).unwrap_or_default();
             // What this device accepted still applies, whatever the file says (an older copy
             // put back must not bring a removed member back).
             if doc.is_signed() && seen.iter().any(|op| !doc.membership.contains(op)) {
@@ -297,7 +297,8 @@ impl Vault {
             notices
         };
         let mut vault = Vault::opened(path, doc, unlock, bytes);
-        if notices.is_empty() {
+        // Remembered as verified (the very file this device verified is remembered already).
+        if notices.is_empty() && !unchanged {
             vault.pin();
         }
         vault.notices = notices;
@@ -388,23 +389,24 @@ impl Vault {
         self.approve_my_changes();
         let unlock = new_unlock.as_ref().unwrap_or(&self.unlock);
         // My changes are signed (a team vault); refused before anything is written if I cannot.
-        let before_signing = self.doc.clone();
-        if let Err(e) = authenticate::sign_changes(&mut self.doc, unlock.signer(), Utc::now()) {
-            self.doc = before_signing;
-            return Err(e);
-        }
-        let bytes = match encrypt(&self.doc, unlock) {
+        // Signing changes the document only in a team vault: only then is there a copy to go
+        // back to if writing fails.
+        let before_signing = self.doc.is_team().then(|| self.doc.clone());
+        let written = authenticate::sign_changes(&mut self.doc, unlock.signer(), Utc::now())
+            .and_then(|_| encrypt(&self.doc, unlock))
+            .and_then(|bytes| {
+                atomic_file::remove_stale_temps(&self.path);
+                atomic_file::replace(&self.path, &bytes).map(|()| bytes)
+            });
+        let bytes = match written {
             Ok(bytes) => bytes,
             Err(e) => {
-                self.doc = before_signing;
+                if let Some(before) = before_signing {
+                    self.doc = before;
+                }
                 return Err(e);
             }
         };
-        atomic_file::remove_stale_temps(&self.path);
-        if let Err(e) = atomic_file::replace(&self.path, &bytes) {
-            self.doc = before_signing;
-            return Err(e);
-        }
         if std::mem::take(&mut self.unsigned_team) && self.doc.is_signed() {
             self.notices.push(authenticate::UPGRADED.to_string());
         }
