@@ -12,7 +12,7 @@ use crate::document::Document;
 use crate::entry::Entry;
 use crate::error::{Result, VaultError};
 use crate::member_log::{self, MAX_CLOCK_SKEW_MINUTES, Membership};
-use crate::signing::{PublicKey, Signed, Signer, item_value};
+use crate::signing::{Claim, PublicKey, Signed, Signer, check_claims, item_value};
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -63,17 +63,56 @@ impl Signers {
         Signers { active, names }
     }
 
-    /// Why `signed` does not make the item count, if it does not.
-    fn problem(&self, kind: &str, vault_id: &str, value: &Value, signed: Option<&Signed>) -> Option<String> {
-        let Some(signed) = signed else { return Some("it is not signed".into()) };
+    /// Whether `signed` makes the item count, or the signature that decides it, added to
+    /// `claims` (checked with the others in one go, see [`check_claims`]).
+    fn judge(
+        &self,
+        kind: &str,
+        vault_id: &str,
+        value: &Value,
+        signed: Option<&Signed>,
+        claims: &mut Vec<Claim>,
+    ) -> Verdict {
+        let Some(signed) = signed else { return Verdict::Refused("it is not signed".into()) };
         let Some(key) = self.active.get(&signed.by) else {
-            return Some(match self.names.get(&signed.by) {
+            return Verdict::Refused(match self.names.get(&signed.by) {
                 Some(name) => format!("it is signed by {name}, who is no longer a member"),
                 None => "it is not signed by a member".into(),
             });
         };
-        (!key.verifies(kind, vault_id, value, signed))
-            .then(|| "its signature does not match its content (it was altered)".to_string())
+        match key.claim(kind, vault_id, value, signed) {
+            Some(claim) => {
+                claims.push(claim);
+                Verdict::Pending(claims.len() - 1)
+            }
+            None => Verdict::Refused(ALTERED.into()),
+        }
+    }
+
+    /// Why `signed` does not make the item count, if it does not (checked at once).
+    fn problem(&self, kind: &str, vault_id: &str, value: &Value, signed: Option<&Signed>) -> Option<String> {
+        let mut claims = Vec::new();
+        self.judge(kind, vault_id, value, signed, &mut claims).settle(&check_claims(&claims))
+    }
+}
+
+const ALTERED: &str = "its signature does not match its content (it was altered)";
+
+/// Whether a signed item counts, or the index of the claim whose check decides it.
+enum Verdict {
+    Counts,
+    Refused(String),
+    Pending(usize),
+}
+
+impl Verdict {
+    /// Why the item does not count, if it does not, once the claims were checked (`held`).
+    fn settle(self, held: &[bool]) -> Option<String> {
+        match self {
+            Verdict::Counts => None,
+            Verdict::Refused(why) => Some(why),
+            Verdict::Pending(i) => (!held[i]).then(|| ALTERED.to_string()),
+        }
     }
 }
 
@@ -135,58 +174,39 @@ pub fn verify_knowing(
         trusted.map(|t| t.entries.iter().map(|e| (e.id.as_str(), e)).collect()).unwrap_or_default();
     let vault_id = doc.vault_id.clone();
 
-    // Each entry is checked on its own: in parallel when there are many (a signature check
-    // is the cost), in order.
-    let entries = std::mem::take(&mut doc.entries);
-    let check = |chunk: Vec<Entry>| {
-        let mut kept = Vec::with_capacity(chunk.len());
-        let mut said = Vec::new();
-        for mut entry in chunk {
-            let earlier = known.get(entry.id.as_str()).copied();
-            if check_entry(&mut entry, earlier, &signers, &vault_id, now, &mut said) {
-                kept.push(entry);
-            }
-        }
-        (kept, said)
-    };
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(4);
-    let results: Vec<(Vec<Entry>, Vec<String>)> = if entries.len() < 1024 || threads < 2 {
-        vec![check(entries)]
-    } else {
-        let size = entries.len().div_ceil(threads);
-        let mut chunks = Vec::with_capacity(threads);
-        let mut rest = entries;
-        while rest.len() > size {
-            let tail = rest.split_off(size);
-            chunks.push(rest);
-            rest = tail;
-        }
-        chunks.push(rest);
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = chunks.into_iter().map(|c| scope.spawn(|| check(c))).collect();
-            handles.into_iter().map(|h| h.join().expect("a verification thread panicked")).collect()
-        })
-    };
-    for (kept, said) in results {
-        doc.entries.extend(kept);
-        refused.extend(said);
-    }
+    // Each entry and deletion is judged on its own, and the signatures are checked in batches,
+    // in parallel (a signature check is the cost).
+    let (entries, said) = retain_checked(
+        std::mem::take(&mut doc.entries),
+        |entry, claims| judge_entry(entry, known.get(entry.id.as_str()).copied(), &signers, &vault_id, now, claims),
+        settle_entry,
+    );
+    doc.entries = entries;
+    refused.extend(said);
 
-    let known_tombstones = trusted.map(|t| t.tombstones.as_slice()).unwrap_or_default();
-    doc.tombstones.retain(|t| {
-        if known_tombstones.contains(t) {
-            return true;
-        }
-        let why = if in_future(t.deleted_at, now) {
-            Some(format!("it is dated in the future ({})", t.deleted_at.format("%F")))
-        } else {
-            signers.problem(TOMBSTONE, &vault_id, &item_value(t, &[]), t.signed.as_ref())
-        };
-        if let Some(why) = &why {
-            refused.push(format!("A deletion of a key was not applied: {why}."));
-        }
-        why.is_none()
-    });
+    let known_tombstones: HashMap<&str, &crate::entry::Tombstone> =
+        trusted.map(|t| t.tombstones.iter().map(|t| (t.id.as_str(), t)).collect()).unwrap_or_default();
+    let (tombstones, said) = retain_checked(
+        std::mem::take(&mut doc.tombstones),
+        |t, claims| {
+            if known_tombstones.get(t.id.as_str()).is_some_and(|k| *k == t) {
+                Verdict::Counts
+            } else if in_future(t.deleted_at, now) {
+                Verdict::Refused(format!("it is dated in the future ({})", t.deleted_at.format("%F")))
+            } else {
+                signers.judge(TOMBSTONE, &vault_id, &item_value(t, &[]), t.signed.as_ref(), claims)
+            }
+        },
+        |_, verdict, held, said| match verdict.settle(held) {
+            Some(why) => {
+                said.push(format!("A deletion of a key was not applied: {why}."));
+                false
+            }
+            None => true,
+        },
+    );
+    doc.tombstones = tombstones;
+    refused.extend(said);
 
     if trusted.is_none_or(|t| t.settings != doc.settings)
         && let Some(why) =
@@ -215,61 +235,137 @@ pub fn verify_knowing(
     Ok(refused)
 }
 
-/// Checks one entry read from a file (`earlier`: the same entry in a copy verified before, whose
-/// parts need no second check): whether its version counts (else `false`), and leaves out the
-/// earlier values and check result that do not; says why in `said`.
-fn check_entry(
-    entry: &mut Entry,
+/// The items kept, in their order, with what was said about them (in the same order): `judge`
+/// looks at each item and names the signatures to check, which are checked in batches, then
+/// `settle` decides with their results. Many items are shared out to up to 4 threads, each
+/// taking every n-th item, so that changes bunched together in the file (one person's edits)
+/// are spread evenly.
+fn retain_checked<T: Send, V>(
+    items: Vec<T>,
+    judge: impl Fn(&T, &mut Vec<Claim>) -> V + Sync,
+    settle: impl Fn(&mut T, V, &[bool], &mut Vec<String>) -> bool + Sync,
+) -> (Vec<T>, Vec<String>) {
+    let check = |share: Vec<(usize, T)>| {
+        let mut claims = Vec::new();
+        let verdicts: Vec<V> = share.iter().map(|(_, item)| judge(item, &mut claims)).collect();
+        let held = check_claims(&claims);
+        share
+            .into_iter()
+            .zip(verdicts)
+            .map(|((i, mut item), verdict)| {
+                let mut said = Vec::new();
+                let keep = settle(&mut item, verdict, &held, &mut said);
+                (i, keep.then_some(item), said)
+            })
+            .collect::<Vec<_>>()
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(4);
+    let threads = if items.len() < 256 { 1 } else { threads };
+    let mut shares: Vec<Vec<(usize, T)>> = (0..threads).map(|_| Vec::new()).collect();
+    for (i, item) in items.into_iter().enumerate() {
+        shares[i % threads].push((i, item));
+    }
+    let mut checked: Vec<(usize, Option<T>, Vec<String>)> = if threads == 1 {
+        shares.pop().map(check).unwrap_or_default()
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = shares.into_iter().map(|share| scope.spawn(|| check(share))).collect();
+            handles.into_iter().flat_map(|h| h.join().expect("a verification thread panicked")).collect()
+        })
+    };
+    checked.sort_unstable_by_key(|(i, _, _)| *i);
+    let mut said = Vec::new();
+    let mut kept = Vec::with_capacity(checked.len());
+    for (_, item, s) in checked {
+        kept.extend(item);
+        said.extend(s);
+    }
+    (kept, said)
+}
+
+/// The verdicts on an entry read from a file: on its version, each earlier value (in order)
+/// and its check result.
+struct EntryVerdicts {
+    version: Verdict,
+    history: Vec<Verdict>,
+    check: Verdict,
+}
+
+/// Judges one entry read from a file (`earlier`: the same entry in a copy verified before,
+/// whose parts need no second check).
+fn judge_entry(
+    entry: &Entry,
     earlier: Option<&Entry>,
     signers: &Signers,
     vault_id: &str,
     now: DateTime<Utc>,
-    said: &mut Vec<String>,
-) -> bool {
-    if earlier == Some(&*entry) {
-        return true;
-    }
-    let name = crate::members::display_name(&entry.name);
-    let same_version = earlier.is_some_and(|k| k.signed == entry.signed && entry_value(k) == entry_value(entry));
-    let problem = if in_future(entry.updated_at, now) || in_future(entry.created_at, now) {
-        Some(format!("it is dated in the future ({})", entry.updated_at.format("%F")))
-    } else if same_version {
-        None
-    } else {
-        signers.problem(ENTRY, vault_id, &entry_value(entry), entry.signed.as_ref())
+    claims: &mut Vec<Claim>,
+) -> EntryVerdicts {
+    let all_count = || EntryVerdicts {
+        version: Verdict::Counts,
+        history: entry.history.iter().map(|_| Verdict::Counts).collect(),
+        check: Verdict::Counts,
     };
-    if let Some(why) = problem {
+    if earlier == Some(entry) {
+        return all_count();
+    }
+    let same_version = earlier.is_some_and(|k| k.signed == entry.signed && entry_value(k) == entry_value(entry));
+    let version = if in_future(entry.updated_at, now) || in_future(entry.created_at, now) {
+        Verdict::Refused(format!("it is dated in the future ({})", entry.updated_at.format("%F")))
+    } else if same_version {
+        Verdict::Counts
+    } else {
+        signers.judge(ENTRY, vault_id, &entry_value(entry), entry.signed.as_ref(), claims)
+    };
+    if let Verdict::Refused(_) = version {
+        return EntryVerdicts { version, ..all_count() };
+    }
+    let known_history = earlier.map(|k| k.history.as_slice()).unwrap_or_default();
+    let history = entry
+        .history
+        .iter()
+        .map(|h| {
+            if known_history.contains(h) {
+                Verdict::Counts
+            } else if in_future(h.replaced_at, now) {
+                Verdict::Refused("it is dated in the future".into())
+            } else {
+                signers.judge(HISTORY, vault_id, &history_value(&entry.id, h), h.signed.as_ref(), claims)
+            }
+        })
+        .collect();
+    let check = match &entry.last_check {
+        Some(check) if earlier.and_then(|k| k.last_check.as_ref()) != Some(check) => {
+            if in_future(check.checked_at, now) {
+                Verdict::Refused("it is dated in the future".into())
+            } else {
+                signers.judge(CHECK, vault_id, &check_value(&entry.id, check), check.signed.as_ref(), claims)
+            }
+        }
+        _ => Verdict::Counts,
+    };
+    EntryVerdicts { version, history, check }
+}
+
+/// Whether an entry's version counts (else `false`), once its signatures were checked; leaves
+/// out the earlier values and check result that do not, and says why in `said`.
+fn settle_entry(entry: &mut Entry, verdicts: EntryVerdicts, held: &[bool], said: &mut Vec<String>) -> bool {
+    let name = crate::members::display_name(&entry.name);
+    if let Some(why) = verdicts.version.settle(held) {
         said.push(format!("A change to the key \"{name}\" was not applied: {why}."));
         return false;
     }
-    let known_history = earlier.map(|k| k.history.as_slice()).unwrap_or_default();
-    let id = entry.id.clone();
-    entry.history.retain(|h| {
-        if known_history.contains(h) {
-            return true;
-        }
-        let why = if in_future(h.replaced_at, now) {
-            Some("it is dated in the future".to_string())
-        } else {
-            signers.problem(HISTORY, vault_id, &history_value(&id, h), h.signed.as_ref())
-        };
-        if let Some(why) = &why {
+    let mut history = verdicts.history.into_iter();
+    entry.history.retain(|_| match history.next().and_then(|v| v.settle(held)) {
+        Some(why) => {
             said.push(format!("An earlier value of the key \"{name}\" was not kept: {why}."));
+            false
         }
-        why.is_none()
+        None => true,
     });
-    if let Some(check) = &entry.last_check
-        && earlier.and_then(|k| k.last_check.as_ref()) != Some(check)
-    {
-        let why = if in_future(check.checked_at, now) {
-            Some("it is dated in the future".to_string())
-        } else {
-            signers.problem(CHECK, vault_id, &check_value(&id, check), check.signed.as_ref())
-        };
-        if let Some(why) = why {
-            said.push(format!("A check result of the key \"{name}\" was not kept: {why}."));
-            entry.last_check = None;
-        }
+    if let Some(why) = verdicts.check.settle(held) {
+        said.push(format!("A check result of the key \"{name}\" was not kept: {why}."));
+        entry.last_check = None;
     }
     true
 }
