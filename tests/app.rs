@@ -530,10 +530,22 @@ async fn team_panel_shares_the_vault_adds_and_removes_a_member_and_merges_a_conf
     let swapped = TestVault::new();
     swapped.ok(&["add", "swapped-in", "--provider", "groq"], Some("gsk_SwappedIn0123456789"));
     std::fs::copy(&swapped.path, &v.path).unwrap();
+    // In the smallest window the warning still shows its safe answer.
+    c.set_window_size(720, 480).await.unwrap();
     type_text(&c, "#passphrase", PASSPHRASE).await;
     find(&c, "#submit").await.click().await.unwrap();
     wait_for_text(&c, "holds a different vault than the one this device opened there before").await;
     screenshot(&c, "10-vault-changed").await;
+    // The focus is on the safe answer, and it is in view.
+    let focused = c
+        .execute(
+            "const b = document.activeElement; const r = b.getBoundingClientRect(); \
+             return [b.id, r.top >= 0 && r.bottom <= window.innerHeight]",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(focused, serde_json::json!(["cancel-changed", true]));
     // Not opened by default: "Don't open it" goes back; the same file asks again.
     find(&c, "#cancel-changed").await.click().await.unwrap();
     find(&c, "#submit").await.click().await.unwrap();

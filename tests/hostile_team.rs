@@ -112,6 +112,27 @@ fn sourcing_an_exported_env_file_runs_nothing_a_member_wrote() {
     assert!(String::from_utf8_lossy(&out.stdout) == hostile, "the value does not come back exactly");
 }
 
+/// Attack 8: a member writes a change under another member's name; the name shown is the
+/// signer's, beside the claim, in `show` (text and JSON).
+#[test]
+fn a_change_under_another_members_name_is_shown_with_its_signer() {
+    let team = Team::new();
+    team.bob_rewrites(|json| {
+        let vault_id = json["vault_id"].as_str().unwrap().to_string();
+        let entry = &mut json["entries"][0];
+        entry["notes"] = "rotated by ann, trust me".into();
+        entry["updated_by"] = "ann".into();
+        sign_as(&team.bob, "entry", &vault_id, entry, &["history", "last_check"]);
+    });
+    let shown: serde_json::Value = serde_json::from_str(&team.ann_ok(&["show", "deploy", "--json"], None)).unwrap();
+    assert_eq!(shown["updated_by"], "ann, signed by bob");
+    assert!(team.ann_ok(&["show", "deploy"], None).contains("by ann, signed by bob"));
+    // Ann's own change names her alone.
+    team.ann_ok(&["edit", "deploy", "--note", "checked"], None);
+    let shown: serde_json::Value = serde_json::from_str(&team.ann_ok(&["show", "deploy", "--json"], None)).unwrap();
+    assert_eq!(shown["updated_by"], "ann");
+}
+
 /// A membership operation as Bob's own tools would make one: parents, action, time, signed by
 /// `signer` (an identity file), optionally claiming to be by someone else's fingerprint.
 fn membership_op(

@@ -89,6 +89,14 @@ impl Signers {
         }
     }
 
+    /// Why a value kept from a version `from` signed does not count: they are not a member.
+    fn former(&self, from: &str) -> Option<String> {
+        (!self.active.contains_key(from)).then(|| match self.names.get(from) {
+            Some(name) => format!("it comes from a change by {name}, who is no longer a member"),
+            None => "it comes from a change by someone who is not a member".into(),
+        })
+    }
+
     /// Why `signed` does not make the item count, if it does not (checked at once).
     fn problem(&self, kind: &str, vault_id: &str, value: &Value, signed: Option<&Signed>) -> Option<String> {
         let mut claims = Vec::new();
@@ -184,12 +192,13 @@ pub fn verify_knowing(
     doc.entries = entries;
     refused.extend(said);
 
-    let known_tombstones: HashMap<&str, &crate::entry::Tombstone> =
-        trusted.map(|t| t.tombstones.iter().map(|t| (t.id.as_str(), t)).collect()).unwrap_or_default();
+    let signer = |t: &crate::entry::Tombstone| t.signed.as_ref().map(|s| s.by.clone());
+    let known_tombstones: HashMap<(&str, Option<String>), &crate::entry::Tombstone> =
+        trusted.map(|t| t.tombstones.iter().map(|t| ((t.id.as_str(), signer(t)), t)).collect()).unwrap_or_default();
     let (tombstones, said) = retain_checked(
         std::mem::take(&mut doc.tombstones),
         |t, claims| {
-            if known_tombstones.get(t.id.as_str()).is_some_and(|k| *k == t) {
+            if known_tombstones.get(&(t.id.as_str(), signer(t))).is_some_and(|k| *k == t) {
                 Verdict::Counts
             } else if in_future(t.deleted_at, now) {
                 Verdict::Refused(format!("it is dated in the future ({})", t.deleted_at.format("%F")))
@@ -284,30 +293,31 @@ fn retain_checked<T: Send, V>(
 }
 
 /// The verdicts on an entry read from a file: on its version, each earlier value (in order)
-/// and its check result.
-struct EntryVerdicts {
+/// and its check result; and the same entry in the copy verified before, if any.
+struct EntryVerdicts<'a> {
     version: Verdict,
     history: Vec<Verdict>,
     check: Verdict,
+    earlier: Option<&'a Entry>,
 }
 
 /// Judges one entry read from a file (`earlier`: the same entry in a copy verified before,
 /// whose parts need no second check).
-fn judge_entry(
+fn judge_entry<'a>(
     entry: &Entry,
-    earlier: Option<&Entry>,
+    earlier: Option<&'a Entry>,
     signers: &Signers,
     vault_id: &str,
     now: DateTime<Utc>,
     claims: &mut Vec<Claim>,
-) -> EntryVerdicts {
-    let all_count = || EntryVerdicts {
-        version: Verdict::Counts,
-        history: entry.history.iter().map(|_| Verdict::Counts).collect(),
-        check: Verdict::Counts,
-    };
+) -> EntryVerdicts<'a> {
     if earlier == Some(entry) {
-        return all_count();
+        return EntryVerdicts {
+            version: Verdict::Counts,
+            history: entry.history.iter().map(|_| Verdict::Counts).collect(),
+            check: Verdict::Counts,
+            earlier,
+        };
     }
     let same_version = earlier.is_some_and(|k| k.signed == entry.signed && entry_value(k) == entry_value(entry));
     let version = if in_future(entry.updated_at, now) || in_future(entry.created_at, now) {
@@ -317,9 +327,8 @@ fn judge_entry(
     } else {
         signers.judge(ENTRY, vault_id, &entry_value(entry), entry.signed.as_ref(), claims)
     };
-    if let Verdict::Refused(_) = version {
-        return EntryVerdicts { version, ..all_count() };
-    }
+    // The earlier values are judged on their own: one a teammate signed is kept even where the
+    // version above it does not count.
     let known_history = earlier.map(|k| k.history.as_slice()).unwrap_or_default();
     let history = entry
         .history
@@ -329,6 +338,8 @@ fn judge_entry(
                 Verdict::Counts
             } else if in_future(h.replaced_at, now) {
                 Verdict::Refused("it is dated in the future".into())
+            } else if let Some(why) = h.from.as_deref().and_then(|from| signers.former(from)) {
+                Verdict::Refused(why)
             } else {
                 signers.judge(HISTORY, vault_id, &history_value(&entry.id, h), h.signed.as_ref(), claims)
             }
@@ -344,25 +355,38 @@ fn judge_entry(
         }
         _ => Verdict::Counts,
     };
-    EntryVerdicts { version, history, check }
+    EntryVerdicts { version, history, check, earlier }
 }
 
-/// Whether an entry's version counts (else `false`), once its signatures were checked; leaves
-/// out the earlier values and check result that do not, and says why in `said`.
-fn settle_entry(entry: &mut Entry, verdicts: EntryVerdicts, held: &[bool], said: &mut Vec<String>) -> bool {
+/// Whether the entry stays (else `false`), once its signatures were checked; leaves out the
+/// earlier values and check result that do not count, and says why in `said`. An entry whose
+/// version does not count becomes the version verified before, if there is one, with the
+/// earlier values of the refused one that count (a value a teammate wrote is not lost because
+/// a removed member's change sits above it).
+fn settle_entry(entry: &mut Entry, verdicts: EntryVerdicts<'_>, held: &[bool], said: &mut Vec<String>) -> bool {
     let name = crate::members::display_name(&entry.name);
-    if let Some(why) = verdicts.version.settle(held) {
+    let version_refused = verdicts.version.settle(held);
+    if let Some(why) = &version_refused {
         said.push(format!("A change to the key \"{name}\" was not applied: {why}."));
-        return false;
     }
     let mut history = verdicts.history.into_iter();
     entry.history.retain(|_| match history.next().and_then(|v| v.settle(held)) {
         Some(why) => {
-            said.push(format!("An earlier value of the key \"{name}\" was not kept: {why}."));
+            if version_refused.is_none() {
+                said.push(format!("An earlier value of the key \"{name}\" was not kept: {why}."));
+            }
             false
         }
         None => true,
     });
+    if version_refused.is_some() {
+        let Some(earlier) = verdicts.earlier else { return false };
+        let mut kept = earlier.clone();
+        kept.history.extend(std::mem::take(&mut entry.history));
+        kept.tidy_history();
+        *entry = kept;
+        return true;
+    }
     if let Some(why) = verdicts.check.settle(held) {
         said.push(format!("A check result of the key \"{name}\" was not kept: {why}."));
         entry.last_check = None;
@@ -477,10 +501,10 @@ pub fn without_other_signers<'a>(
     active: &std::collections::HashSet<String>,
 ) -> std::borrow::Cow<'a, Document> {
     let other = |s: &Option<Signed>| s.as_ref().is_some_and(|s| !active.contains(&s.by));
+    let other_value =
+        |h: &crate::entry::HistoryItem| other(&h.signed) || h.from.as_ref().is_some_and(|f| !active.contains(f));
     let any = doc.entries.iter().any(|e| {
-        other(&e.signed)
-            || e.history.iter().any(|h| other(&h.signed))
-            || e.last_check.as_ref().is_some_and(|c| other(&c.signed))
+        other(&e.signed) || e.history.iter().any(other_value) || e.last_check.as_ref().is_some_and(|c| other(&c.signed))
     }) || doc.tombstones.iter().any(|t| other(&t.signed))
         || other(&doc.settings.signed);
     if !any {
@@ -489,7 +513,7 @@ pub fn without_other_signers<'a>(
     let mut doc = doc.clone();
     doc.entries.retain(|e| !other(&e.signed));
     for e in &mut doc.entries {
-        e.history.retain(|h| !other(&h.signed));
+        e.history.retain(|h| !other_value(h));
         if e.last_check.as_ref().is_some_and(|c| other(&c.signed)) {
             e.last_check = None;
         }
@@ -511,6 +535,10 @@ pub fn adopt(doc: &mut Document, fingerprint: &str) {
         }
         for h in &mut e.history {
             if theirs(&h.signed) {
+                h.signed = None;
+            }
+            if h.from.as_deref() == Some(fingerprint) {
+                h.from = None;
                 h.signed = None;
             }
         }

@@ -283,7 +283,7 @@ impl Document {
         if self.entries.iter().any(|e| e.name == entry.name) {
             return Err(VaultError::DuplicateName(entry.name));
         }
-        let deleted_at = self.tombstones.iter().find(|t| t.id == entry.id).map(|t| t.deleted_at);
+        let deleted_at = self.tombstones.iter().filter(|t| t.id == entry.id).map(|t| t.deleted_at).max();
         self.tombstones.retain(|t| t.id != entry.id);
         let at =
             entry.next_time(change.now).max(deleted_at.map_or(change.now, |d| d + chrono::Duration::nanoseconds(1)));

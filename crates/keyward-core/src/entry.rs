@@ -79,6 +79,11 @@ pub struct HistoryItem {
     #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub replaced_at: DateTime<Utc>,
     pub replaced_by: String,
+    /// Kept by a merge from a version that lost: the fingerprint of that version's signer. The
+    /// value counts only while they are a member, as their version would (a merge made before
+    /// their removal was known does not keep what they wrote after it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signed: Option<Signed>,
 }
@@ -129,15 +134,18 @@ impl Entry {
             return;
         }
         let old = std::mem::replace(&mut self.secret, secret);
-        self.history.push(HistoryItem { secret: old, replaced_at: at, replaced_by: actor.to_string(), signed: None });
+        let replaced_by = actor.to_string();
+        self.history.push(HistoryItem { secret: old, replaced_at: at, replaced_by, from: None, signed: None });
         self.tidy_history();
     }
 
     /// Keeps the history in order (oldest first) with one record per value, the latest, and
     /// without the current value (restoring an old value takes it out of the history).
     pub fn tidy_history(&mut self) {
+        // A total order, so that which record of a value is kept never depends on the input's.
         let key = |h: &HistoryItem| (h.replaced_at, h.replaced_by.clone());
-        self.history.sort_by(|p, q| (key(p), &p.secret).cmp(&(key(q), &q.secret)));
+        let rest = |h: &HistoryItem| (h.from.clone(), h.signed.as_ref().map(|s| s.sig.clone()));
+        self.history.sort_by(|p, q| (key(p), &p.secret, rest(p)).cmp(&(key(q), &q.secret, rest(q))));
         let mut latest: std::collections::BTreeMap<&Secret, usize> = Default::default();
         for (i, h) in self.history.iter().enumerate() {
             latest.insert(&h.secret, i);

@@ -48,7 +48,7 @@ pub fn merge(a: &Document, b: &Document) -> Document {
 /// Merges everything but a signed vault's membership log (see [`merge`]).
 fn merge_entries(a: &Document, b: &Document) -> Document {
     let tombstones = merge_tombstones(&a.tombstones, &b.tombstones);
-    let deleted_at: BTreeMap<&str, &Tombstone> = tombstones.iter().map(|t| (t.id.as_str(), t)).collect();
+    let deleted_at = latest_deletions(&tombstones);
 
     let mut by_id: BTreeMap<&str, Entry> = BTreeMap::new();
     for entry in a.entries.iter().chain(&b.entries) {
@@ -148,6 +148,7 @@ fn merge_entry(x: &Entry, y: &Entry) -> Entry {
         secret: loser.secret.clone(),
         replaced_at: loser.updated_at,
         replaced_by: loser.updated_by.clone(),
+        from: loser.signed.as_ref().map(|s| s.by.clone()),
         signed: None,
     });
     merged.tidy_history();
@@ -161,18 +162,39 @@ fn merge_entry(x: &Entry, y: &Entry) -> Entry {
     merged
 }
 
+/// The deletions of both copies: for each key, the latest deletion by each signer (the signer's
+/// key; "" for mine not signed yet). One per signer, not one per key: a removed member's
+/// deletion that is left out later does not take a teammate's with it.
 fn merge_tombstones(a: &[Tombstone], b: &[Tombstone]) -> Vec<Tombstone> {
-    let mut by_id: BTreeMap<&str, &Tombstone> = BTreeMap::new();
+    let mut by_signer: BTreeMap<(&str, &str), &Tombstone> = BTreeMap::new();
     for t in a.iter().chain(b) {
-        let keep = match by_id.get(t.id.as_str()) {
-            Some(old) => (t.deleted_at, &t.deleted_by) > (old.deleted_at, &old.deleted_by),
+        let key = (t.id.as_str(), t.signed.as_ref().map_or("", |s| s.by.as_str()));
+        let keep = match by_signer.get(&key) {
+            Some(old) => deletion_order(t) > deletion_order(old),
             None => true,
         };
         if keep {
-            by_id.insert(t.id.as_str(), t);
+            by_signer.insert(key, t);
         }
     }
-    by_id.into_values().cloned().collect()
+    by_signer.into_values().cloned().collect()
+}
+
+/// The fixed order of deletions of one key: the later, then by name, then by signature.
+fn deletion_order(t: &Tombstone) -> (chrono::DateTime<chrono::Utc>, &str, &str) {
+    (t.deleted_at, &t.deleted_by, t.signed.as_ref().map_or("", |s| s.sig.as_str()))
+}
+
+/// The deletion that counts for each key: the latest.
+fn latest_deletions(tombstones: &[Tombstone]) -> BTreeMap<&str, &Tombstone> {
+    let mut latest: BTreeMap<&str, &Tombstone> = BTreeMap::new();
+    for t in tombstones {
+        let later = latest.get(t.id.as_str()).is_none_or(|old| deletion_order(t) > deletion_order(old));
+        if later {
+            latest.insert(t.id.as_str(), t);
+        }
+    }
+    latest
 }
 
 /// Unites two maps of unknown fields; where both hold different values for a key, the one

@@ -1,7 +1,9 @@
 //! What clients may show about an entry without the secret: metadata and a masked key.
 
 use crate::entry::{Entry, LastCheck};
+use crate::members::Member;
 use crate::provider;
+use crate::signing::Signed;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
@@ -25,6 +27,7 @@ pub struct EntrySummary {
     pub notes: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Who changed it last, as [`author`] says.
     pub updated_by: String,
     pub expires_on: Option<NaiveDate>,
     pub rotation_days: Option<u32>,
@@ -43,11 +46,27 @@ pub struct EntrySummary {
 pub struct HistorySummary {
     pub masked: String,
     pub replaced_at: DateTime<Utc>,
+    /// Who replaced it, as [`author`] says.
     pub replaced_by: String,
 }
 
-impl From<&Entry> for EntrySummary {
-    fn from(e: &Entry) -> Self {
+/// Who made a change, for display. In a team vault the name written in the change is only its
+/// author's claim: the member whose key signed it is named too when that is someone else
+/// ("bob, signed by alice": alice vouched for bob's change when she removed him, or someone
+/// signed a change under another's name). Unsigned changes are this device's own.
+pub fn author(claimed: &str, signed: Option<&Signed>, members: &[Member]) -> String {
+    let Some(signed) = signed else { return claimed.to_string() };
+    let signer = members.iter().find(|m| m.fingerprint() == signed.by).map(|m| crate::members::display_name(&m.name));
+    match signer {
+        Some(name) if name == claimed => claimed.to_string(),
+        Some(name) => format!("{claimed}, signed by {name}"),
+        None => format!("{claimed}, signed by {}", signed.by),
+    }
+}
+
+impl EntrySummary {
+    /// What may be shown of `e`, an entry of a vault with these `members`.
+    pub fn new(e: &Entry, members: &[Member]) -> Self {
         let known = provider::by_id(&e.provider);
         EntrySummary {
             keys_url: known.map_or("", |p| p.keys_url),
@@ -67,7 +86,7 @@ impl From<&Entry> for EntrySummary {
             notes: e.notes.clone(),
             created_at: e.created_at,
             updated_at: e.updated_at,
-            updated_by: e.updated_by.clone(),
+            updated_by: author(&e.updated_by, e.signed.as_ref(), members),
             expires_on: e.expires_on,
             rotation_days: e.rotation_days,
             last_check: e.last_check.clone(),
@@ -79,7 +98,7 @@ impl From<&Entry> for EntrySummary {
                 .map(|h| HistorySummary {
                     masked: h.secret.masked(),
                     replaced_at: h.replaced_at,
-                    replaced_by: h.replaced_by.clone(),
+                    replaced_by: author(&h.replaced_by, h.signed.as_ref(), members),
                 })
                 .collect(),
         }

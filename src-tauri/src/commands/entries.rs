@@ -12,7 +12,13 @@ use tauri_plugin_opener::OpenerExt;
 
 #[tauri::command(async)]
 pub fn list_entries(state: State<'_, AppState>) -> Result<Vec<EntrySummary>> {
-    with_document(&state, |doc| Ok(doc.entries.iter().map(EntrySummary::from).collect()))
+    with_document(&state, |doc| Ok(doc.entries.iter().map(|e| EntrySummary::new(e, &doc.members)).collect()))
+}
+
+/// The summary of a key after a change was saved (read back: a merge may have renamed it).
+fn saved_summary(state: &State<'_, AppState>, id: Result<String>) -> Result<EntrySummary> {
+    let id = id?;
+    with_document(state, |doc| Ok(EntrySummary::new(entry_by_id(doc, &id).map_err(sentence)?, &doc.members)))
 }
 
 #[derive(Deserialize)]
@@ -44,14 +50,8 @@ pub fn add_entry(state: State<'_, AppState>, entry: NewEntry) -> Result<EntrySum
         base_url: entry.base_url,
         ..Default::default()
     };
-    change_and_save(&state, |doc, change| {
-        let id = doc.add(&entry.name, entry.secret, fields, change)?.id.clone();
-        Ok(id)
-    })
-    .and_then(|id| {
-        // Read back after the save: a merge may have renamed it.
-        with_document(&state, |doc| Ok(EntrySummary::from(entry_by_id(doc, &id).map_err(sentence)?)))
-    })
+    let id = change_and_save(&state, |doc, change| Ok(doc.add(&entry.name, entry.secret, fields, change)?.id.clone()));
+    saved_summary(&state, id)
 }
 
 #[derive(Serialize)]
@@ -180,7 +180,7 @@ pub struct EditEntry {
 /// Changes a key's name and details (empty text clears a field).
 #[tauri::command(async)]
 pub fn edit_entry(state: State<'_, AppState>, id: String, changes: EditEntry) -> Result<EntrySummary> {
-    change_and_save(&state, |doc, change| {
+    let id = change_and_save(&state, |doc, change| {
         let name = name_of(doc, &id)?;
         let fields = EntryFields {
             environment: Some(changes.environment),
@@ -189,8 +189,9 @@ pub fn edit_entry(state: State<'_, AppState>, id: String, changes: EditEntry) ->
             base_url: Some(changes.base_url),
             ..Default::default()
         };
-        doc.edit(&name, Some(&changes.name), None, fields, change).map(EntrySummary::from)
-    })
+        doc.edit(&name, Some(&changes.name), None, fields, change).map(|e| e.id.clone())
+    });
+    saved_summary(&state, id)
 }
 
 /// Replaces a key's value; the old one goes into its history.
@@ -201,14 +202,15 @@ pub fn replace_key(
     secret: Secret,
     keep_base_url: Option<bool>,
 ) -> Result<EntrySummary> {
-    change_and_save(&state, |doc, change| {
+    let id = change_and_save(&state, |doc, change| {
         let name = name_of(doc, &id)?;
         // A rotation asks whether the new key still goes to a custom address (a teammate may
         // have set it); unless kept, it goes to the provider.
         let base_url = (!keep_base_url.unwrap_or(false)).then(String::new);
         let fields = EntryFields { base_url, ..Default::default() };
-        doc.edit(&name, None, Some(secret), fields, change).map(EntrySummary::from)
-    })
+        doc.edit(&name, None, Some(secret), fields, change).map(|e| e.id.clone())
+    });
+    saved_summary(&state, id)
 }
 
 /// What a key needs confirmed on this device before it is sent to its base URL or given to a
@@ -239,14 +241,15 @@ pub fn trust_entry(state: State<'_, AppState>, id: String) -> Result<()> {
 /// Makes an earlier value the key again (`newest_first`: its place in the details' history list).
 #[tauri::command(async)]
 pub fn restore_value(state: State<'_, AppState>, id: String, newest_first: usize) -> Result<EntrySummary> {
-    change_and_save(&state, |doc, change| {
+    let id = change_and_save(&state, |doc, change| {
         let name = name_of(doc, &id)?;
         let len = doc.get(&name)?.history.len();
         let index = len
             .checked_sub(newest_first + 1)
             .ok_or_else(|| VaultError::Invalid("That earlier value is gone.".into()))?;
-        doc.restore_value(&name, index, change).map(EntrySummary::from)
-    })
+        doc.restore_value(&name, index, change).map(|e| e.id.clone())
+    });
+    saved_summary(&state, id)
 }
 
 /// Opens the provider's page for managing keys (`page` = "keys") or billing ("billing") in the

@@ -26,7 +26,8 @@ pub fn list(ctx: &Context, json: bool) -> Result<(), VaultError> {
             copies.len()
         );
     }
-    let summaries: Vec<EntrySummary> = vault.document().entries.iter().map(EntrySummary::from).collect();
+    let doc = vault.document();
+    let summaries: Vec<EntrySummary> = doc.entries.iter().map(|e| EntrySummary::new(e, &doc.members)).collect();
     if json {
         output::json(&summaries);
     } else if summaries.is_empty() {
@@ -44,7 +45,7 @@ pub fn list(ctx: &Context, json: bool) -> Result<(), VaultError> {
 
 pub fn show(ctx: &Context, name: &str, json: bool) -> Result<(), VaultError> {
     let vault = ctx.open()?;
-    let summary = EntrySummary::from(vault.document().get(name)?);
+    let summary = EntrySummary::new(vault.document().get(name)?, &vault.document().members);
     if json {
         output::json(&summary);
     } else {
