@@ -517,10 +517,27 @@ async fn team_panel_shares_the_vault_adds_and_removes_a_member_and_merges_a_conf
     assert!(hostile.exists(), "the copy carrying a refused change was deleted");
     assert!(!html(&c).await.contains("data-name=\"planted-by-bob\""));
 
-    // Locked and unlocked again: the team vault opens through my identity, with my passphrase.
+    // The identity's passphrase changed in Settings (a team vault opens through my identity).
+    find(&c, "#settings").await.click().await.unwrap();
+    wait_for_text(&c, "this is the passphrase of your identity").await;
+    type_text(&c, "#current-passphrase", PASSPHRASE).await;
+    type_text(&c, "#new-passphrase", NEW_PASSPHRASE).await;
+    type_text(&c, "#repeat-passphrase", NEW_PASSPHRASE).await;
+    find(&c, "#change-passphrase").await.click().await.unwrap();
+    wait_for_text(&c, "The passphrase was changed").await;
+    screenshot(&c, "11-identity-passphrase-changed").await;
+    find(&c, "#save-settings").await.click().await.unwrap();
+    wait_gone(&c, "#save-settings").await;
+
+    // Locked and unlocked again: the old passphrase no longer opens it, the new one does.
     find(&c, "#lock").await.click().await.unwrap();
     wait_for_text(&c, "Unlock Keyward").await;
     type_text(&c, "#passphrase", PASSPHRASE).await;
+    find(&c, "#submit").await.click().await.unwrap();
+    find(&c, "p.error").await;
+    assert!(!html(&c).await.contains("data-name=\"from-other-device\""));
+    find(&c, "#passphrase").await.clear().await.unwrap();
+    type_text(&c, "#passphrase", NEW_PASSPHRASE).await;
     find(&c, "#submit").await.click().await.unwrap();
     find(&c, "li[data-name='from-other-device']").await;
 
