@@ -4,7 +4,7 @@ CARGO ?= cargo
 # The app is always built with its UI embedded (no dev server needed), in tests too.
 APP_FEATURES := --features custom-protocol
 
-.PHONY: run test lint ui deps-run deps-test bench fuzz audit
+.PHONY: run test lint ui package icons deps-run deps-test deps-package bench fuzz audit
 
 run: deps-run ui
 	$(CARGO) build --release $(APP_FEATURES) -p keyward-app -p keyward-cli
@@ -33,6 +33,18 @@ ui:
 
 deps-run:
 	@scripts/install-deps.sh run
+
+deps-package:
+	@scripts/install-deps.sh package
+
+# The installable packages (.deb, .rpm) of the release app and the CLI, built offline; they are
+# written to target/release/bundle/ (or $CARGO_TARGET_DIR's).
+package: deps-package
+	scripts/package.sh
+
+# The desktop icons at every size desktop environments ask for, from the one source image.
+icons:
+	npx --no-install tauri icon src-tauri/icons/icon.png -o src-tauri/icons/hicolor --png 16,24,32,48,64,128,256,512
 
 deps-test:
 	@scripts/install-deps.sh test

@@ -8,6 +8,8 @@ const RUNTIME = ["@tauri-apps/api"];
 const BUILD_TOOLS = [
   "@sveltejs/vite-plugin-svelte",
   "@tsconfig/svelte",
+  // The packaging CLI (`make package`): a prebuilt binary from the npm registry, not shipped.
+  "@tauri-apps/cli",
   "svelte",
   "svelte-check",
   "typescript",

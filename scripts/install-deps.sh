@@ -12,13 +12,14 @@ if ! command -v cargo >/dev/null 2>&1; then
 fi
 
 # System packages: age and expect drive the interop tests; xvfb/xclip the clipboard test;
-# g++ builds libFuzzer for the fuzz targets' 30-second runs.
+# g++ builds libFuzzer for the fuzz targets' 30-second runs; dpkg and desktop-file-utils install
+# and check the .deb in the package test.
 apt_packages=()
 # libwebkit2gtk-4.1-dev builds the desktop app; webkit2gtk-driver drives it in tests.
 app_packages=(libwebkit2gtk-4.1-dev build-essential pkg-config libssl-dev)
 case "$purpose" in
-  test) apt_packages=("${app_packages[@]}" age expect git gnome-keyring dbus libsecret-tools parcellite xvfb xauth xclip util-linux g++ webkit2gtk-driver openssh-client) ;;
-  run) apt_packages=("${app_packages[@]}") ;;
+  test) apt_packages=("${app_packages[@]}" age expect git gnome-keyring dbus libsecret-tools parcellite xvfb xauth xclip util-linux g++ webkit2gtk-driver openssh-client dpkg desktop-file-utils) ;;
+  run|package) apt_packages=("${app_packages[@]}") ;;
   fuzz) apt_packages=() ;;
 esac
 missing=()

@@ -23,12 +23,23 @@ impl Driver {
 
     /// As [`Driver::start`], with more environment for the app (a D-Bus session, say).
     pub fn start_with(display: &str, home: &std::path::Path, vault: &std::path::Path, env: &[(&str, &str)]) -> Driver {
+        Self::start_app(&app_bin(), display, home, vault, env)
+    }
+
+    /// As [`Driver::start_with`], for the app binary at `app` (an installed package's).
+    pub fn start_app(
+        app: &std::path::Path,
+        display: &str,
+        home: &std::path::Path,
+        vault: &std::path::Path,
+        env: &[(&str, &str)],
+    ) -> Driver {
         require_tool("tauri-driver");
         require_tool("WebKitWebDriver");
         let (port, native) = (free_port(), free_port());
         let log = home.join(format!("app-output-{port}.log"));
         let launcher = home.join(format!("keyward-app-logged-{port}"));
-        let script = format!("#!/bin/sh\nexec '{}' \"$@\" >>'{}' 2>&1\n", app_bin().display(), log.display());
+        let script = format!("#!/bin/sh\nexec '{}' \"$@\" >>'{}' 2>&1\n", app.display(), log.display());
         std::fs::write(&launcher, script).expect("write the app's launcher");
         std::fs::set_permissions(&launcher, std::os::unix::fs::PermissionsExt::from_mode(0o755)).expect("chmod");
         let child = Command::new("tauri-driver")
