@@ -26,6 +26,9 @@ async fn create_add_check_copy_search_lock_unlock() {
     // First run: create a vault.
     wait_for_text(&c, "Create your vault").await;
     screenshot(&c, "1-create").await;
+    // The page runs without what a browser needs and a vault does not (webview_tuning.rs).
+    let features = "return [!!document.createElement('canvas').getContext('webgl'), typeof AudioContext]";
+    assert_eq!(c.execute(features, vec![]).await.unwrap(), serde_json::json!([false, "undefined"]));
     type_text(&c, "#passphrase", PASSPHRASE).await;
     find(&c, ".meter[aria-label^='Passphrase strength: ']").await;
     type_text(&c, "#repeat", PASSPHRASE).await;

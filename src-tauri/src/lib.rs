@@ -7,6 +7,7 @@ mod quit_signals;
 mod session_watch;
 mod settings;
 mod state;
+mod webview_tuning;
 
 pub use state::AppState;
 use tauri::Manager;
@@ -21,6 +22,9 @@ pub fn run() {
         .plugin(tauri_plugin_opener::init())
         .manage(AppState::new())
         .setup(|app| {
+            if let Some(window) = app.get_webview_window("main") {
+                webview_tuning::apply(&window);
+            }
             session_watch::start(app.handle());
             quit_signals::start(app.handle());
             // A remembered vault that was deleted since: its passphrase leaves the keyring.
