@@ -12,9 +12,7 @@ pub fn copy(ctx: &Context, name: &str, clear_after: Duration) -> Result<(), Vaul
     drop(vault);
 
     let quit = QuitSignals::catch();
-    let unavailable = |_| VaultError::Invalid("No clipboard is available here (no graphical session?).".into());
-    let mut board = arboard::Clipboard::new().map_err(unavailable)?;
-    set_secret_text(&mut board, secret.expose()).map_err(unavailable)?;
+    let mut board = take_clipboard(secret.expose())?;
     println!("Copied \"{name}\" to the clipboard. It will be cleared in {} s.", clear_after.as_secs());
     warn_about_history_managers();
 
@@ -29,6 +27,28 @@ pub fn copy(ctx: &Context, name: &str, clear_after: Duration) -> Result<(), Vaul
         say("The clipboard holds something else now; left it as it is.");
     }
     Ok(())
+}
+
+/// The clipboard, holding `text`. Taking it can fail for a moment (another program holding it,
+/// a busy X server: seen once in ten test runs on a loaded machine), so it is tried a few times
+/// within about half a second; then the reason is said (arboard's reasons never hold the text).
+fn take_clipboard(text: &str) -> Result<arboard::Clipboard, VaultError> {
+    let mut tries = 0;
+    loop {
+        let taken = arboard::Clipboard::new().and_then(|mut board| set_secret_text(&mut board, text).map(|()| board));
+        match taken {
+            Ok(board) => return Ok(board),
+            Err(_) if tries < 5 => {
+                tries += 1;
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            Err(e) => {
+                return Err(VaultError::Invalid(format!(
+                    "No clipboard is available here (no graphical session?): {e}."
+                )));
+            }
+        }
+    }
 }
 
 /// Prints a line, ignoring a terminal that is gone (after SIGHUP): the clipboard was handled.
