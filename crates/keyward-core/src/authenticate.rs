@@ -192,8 +192,10 @@ pub fn verify_knowing(
     doc.entries = entries;
     refused.extend(said);
 
-    let signer = |t: &crate::entry::Tombstone| t.signed.as_ref().map(|s| s.by.clone());
-    let known_tombstones: HashMap<(&str, Option<String>), &crate::entry::Tombstone> =
+    fn signer(t: &crate::entry::Tombstone) -> Option<&str> {
+        t.signed.as_ref().map(|s| s.by.as_str())
+    }
+    let known_tombstones: HashMap<(&str, Option<&str>), &crate::entry::Tombstone> =
         trusted.map(|t| t.tombstones.iter().map(|t| ((t.id.as_str(), signer(t)), t)).collect()).unwrap_or_default();
     let (tombstones, said) = retain_checked(
         std::mem::take(&mut doc.tombstones),

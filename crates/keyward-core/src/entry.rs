@@ -143,9 +143,10 @@ impl Entry {
     /// without the current value (restoring an old value takes it out of the history).
     pub fn tidy_history(&mut self) {
         // A total order, so that which record of a value is kept never depends on the input's.
-        let key = |h: &HistoryItem| (h.replaced_at, h.replaced_by.clone());
-        let rest = |h: &HistoryItem| (h.from.clone(), h.signed.as_ref().map(|s| s.sig.clone()));
-        self.history.sort_by(|p, q| (key(p), &p.secret, rest(p)).cmp(&(key(q), &q.secret, rest(q))));
+        fn key(h: &HistoryItem) -> (DateTime<Utc>, &str, &Secret, Option<&str>, Option<&str>) {
+            (h.replaced_at, &h.replaced_by, &h.secret, h.from.as_deref(), h.signed.as_ref().map(|s| s.sig.as_str()))
+        }
+        self.history.sort_by(|p, q| key(p).cmp(&key(q)));
         let mut latest: std::collections::BTreeMap<&Secret, usize> = Default::default();
         for (i, h) in self.history.iter().enumerate() {
             latest.insert(&h.secret, i);

@@ -27,7 +27,7 @@ pub struct EntrySummary {
     pub notes: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
-    /// Who changed it last, as [`author`] says.
+    /// Who changed it last, as [`Authors::author`] says.
     pub updated_by: String,
     pub expires_on: Option<NaiveDate>,
     pub rotation_days: Option<u32>,
@@ -46,27 +46,36 @@ pub struct EntrySummary {
 pub struct HistorySummary {
     pub masked: String,
     pub replaced_at: DateTime<Utc>,
-    /// Who replaced it, as [`author`] says.
+    /// Who replaced it, as [`Authors::author`] says.
     pub replaced_by: String,
 }
 
-/// Who made a change, for display. In a team vault the name written in the change is only its
-/// author's claim: the member whose key signed it is named too when that is someone else
-/// ("bob, signed by alice": alice vouched for bob's change when she removed him, or someone
-/// signed a change under another's name). Unsigned changes are this device's own.
-pub fn author(claimed: &str, signed: Option<&Signed>, members: &[Member]) -> String {
-    let Some(signed) = signed else { return claimed.to_string() };
-    let signer = members.iter().find(|m| m.fingerprint() == signed.by).map(|m| crate::members::display_name(&m.name));
-    match signer {
-        Some(name) if name == claimed => claimed.to_string(),
-        Some(name) => format!("{claimed}, signed by {name}"),
-        None => format!("{claimed}, signed by {}", signed.by),
+/// The names of a vault's members by the fingerprint of their signing key, to say who signed
+/// a change (made once per listing: a fingerprint costs a hash).
+pub struct Authors(std::collections::HashMap<String, String>);
+
+impl Authors {
+    pub fn of(members: &[Member]) -> Authors {
+        Authors(members.iter().map(|m| (m.fingerprint(), crate::members::display_name(&m.name))).collect())
+    }
+
+    /// Who made a change, for display. In a team vault the name written in the change is only
+    /// its author's claim: the member whose key signed it is named too when that is someone else
+    /// ("bob, signed by alice": alice vouched for bob's change when she removed him, or someone
+    /// signed a change under another's name). Unsigned changes are this device's own.
+    pub fn author(&self, claimed: &str, signed: Option<&Signed>) -> String {
+        let Some(signed) = signed else { return claimed.to_string() };
+        match self.0.get(&signed.by) {
+            Some(name) if name == claimed => claimed.to_string(),
+            Some(name) => format!("{claimed}, signed by {name}"),
+            None => format!("{claimed}, signed by {}", signed.by),
+        }
     }
 }
 
 impl EntrySummary {
-    /// What may be shown of `e`, an entry of a vault with these `members`.
-    pub fn new(e: &Entry, members: &[Member]) -> Self {
+    /// What may be shown of `e`, an entry of a vault whose members are `authors`.
+    pub fn new(e: &Entry, authors: &Authors) -> Self {
         let known = provider::by_id(&e.provider);
         EntrySummary {
             keys_url: known.map_or("", |p| p.keys_url),
@@ -86,7 +95,7 @@ impl EntrySummary {
             notes: e.notes.clone(),
             created_at: e.created_at,
             updated_at: e.updated_at,
-            updated_by: author(&e.updated_by, e.signed.as_ref(), members),
+            updated_by: authors.author(&e.updated_by, e.signed.as_ref()),
             expires_on: e.expires_on,
             rotation_days: e.rotation_days,
             last_check: e.last_check.clone(),
@@ -98,7 +107,7 @@ impl EntrySummary {
                 .map(|h| HistorySummary {
                     masked: h.secret.masked(),
                     replaced_at: h.replaced_at,
-                    replaced_by: author(&h.replaced_by, h.signed.as_ref(), members),
+                    replaced_by: authors.author(&h.replaced_by, h.signed.as_ref()),
                 })
                 .collect(),
         }

@@ -4,6 +4,7 @@ use super::{Result, change_and_save, entry_by_id, name_of, sentence, with_docume
 use crate::{AppState, clipboard};
 use keyward_core::check::{CheckJob, CheckReport, Checker};
 use keyward_core::document::EntryFields;
+use keyward_core::summary::Authors;
 use keyward_core::{EntrySummary, Secret, VaultError};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -12,13 +13,18 @@ use tauri_plugin_opener::OpenerExt;
 
 #[tauri::command(async)]
 pub fn list_entries(state: State<'_, AppState>) -> Result<Vec<EntrySummary>> {
-    with_document(&state, |doc| Ok(doc.entries.iter().map(|e| EntrySummary::new(e, &doc.members)).collect()))
+    with_document(&state, |doc| {
+        let authors = Authors::of(&doc.members);
+        Ok(doc.entries.iter().map(|e| EntrySummary::new(e, &authors)).collect())
+    })
 }
 
 /// The summary of a key after a change was saved (read back: a merge may have renamed it).
 fn saved_summary(state: &State<'_, AppState>, id: Result<String>) -> Result<EntrySummary> {
     let id = id?;
-    with_document(state, |doc| Ok(EntrySummary::new(entry_by_id(doc, &id).map_err(sentence)?, &doc.members)))
+    with_document(state, |doc| {
+        Ok(EntrySummary::new(entry_by_id(doc, &id).map_err(sentence)?, &Authors::of(&doc.members)))
+    })
 }
 
 #[derive(Deserialize)]

@@ -59,7 +59,10 @@ pub fn preview_import(state: State<'_, AppState>, path: String, all: bool) -> Re
         let (added, skipped) = import::preview(doc, parsed, &Change { now: chrono::Utc::now(), actor: &actor });
         Ok(ImportPreview {
             source: source.label().into(),
-            added: added.iter().map(|e| EntrySummary::new(e, &doc.members)).collect(),
+            added: added
+                .iter()
+                .map(|e| EntrySummary::new(e, &keyward_core::summary::Authors::of(&doc.members)))
+                .collect(),
             skipped: skipped_lines(source.unit(), skipped),
         })
     })

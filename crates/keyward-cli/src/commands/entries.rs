@@ -3,6 +3,7 @@
 use crate::args::FieldArgs;
 use crate::context::Context;
 use crate::{input, output};
+use keyward_core::summary::Authors;
 use keyward_core::{EntrySummary, SaveReport, VaultError};
 
 pub fn add(ctx: &Context, name: &str, fields: FieldArgs) -> Result<(), VaultError> {
@@ -27,7 +28,8 @@ pub fn list(ctx: &Context, json: bool) -> Result<(), VaultError> {
         );
     }
     let doc = vault.document();
-    let summaries: Vec<EntrySummary> = doc.entries.iter().map(|e| EntrySummary::new(e, &doc.members)).collect();
+    let authors = Authors::of(&doc.members);
+    let summaries: Vec<EntrySummary> = doc.entries.iter().map(|e| EntrySummary::new(e, &authors)).collect();
     if json {
         output::json(&summaries);
     } else if summaries.is_empty() {
@@ -45,7 +47,7 @@ pub fn list(ctx: &Context, json: bool) -> Result<(), VaultError> {
 
 pub fn show(ctx: &Context, name: &str, json: bool) -> Result<(), VaultError> {
     let vault = ctx.open()?;
-    let summary = EntrySummary::new(vault.document().get(name)?, &vault.document().members);
+    let summary = EntrySummary::new(vault.document().get(name)?, &Authors::of(&vault.document().members));
     if json {
         output::json(&summary);
     } else {
