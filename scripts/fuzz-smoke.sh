@@ -13,6 +13,13 @@ trap 'rm -rf "$work"' EXIT
 for spec in open_vault:seeds import_file:seeds/import provider_answer:seeds/answers signed_team:seeds/signed; do
   name="${spec%%:*}" seeds="${spec#*:}"
   mkdir -p "$work/$name"
+  # Built first, so that a build that fails (a full disk, a compile error) is not reported as a crash.
+  if ! RUSTC_BOOTSTRAP=1 cargo fuzz build --target-dir "$target_dir" "$name" >"$work/$name.build.log" 2>&1; then
+    grep -E '^(error|warning: .*No space)|No space left' "$work/$name.build.log" | head -n 20 >&2 || true
+    tail -n 20 "$work/$name.build.log" >&2
+    echo "fuzz target $name did not build (nothing was fuzzed; the lines above say why)" >&2
+    exit 1
+  fi
   # New inputs go to the scratch folder; the seeds are only read.
   if ! RUSTC_BOOTSTRAP=1 cargo fuzz run --target-dir "$target_dir" "$name" "$work/$name" "$seeds" -- \
       -max_total_time="$secs" -print_final_stats=1 >"$work/$name.log" 2>&1; then
