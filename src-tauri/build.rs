@@ -2,6 +2,14 @@
 //! every command so that each must be granted explicitly by a capability.
 
 fn main() {
+    // wipe_on_free.rs: the app's own `free` and `realloc` come first for every library it loads.
+    if std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux")
+        && std::env::var("CARGO_CFG_TARGET_ENV").as_deref() == Ok("gnu")
+    {
+        println!(
+            "cargo:rustc-link-arg-bin=keyward-app=-Wl,--export-dynamic-symbol=free,--export-dynamic-symbol=realloc"
+        );
+    }
     println!("cargo:rerun-if-changed=src-tauri/capabilities");
     println!("cargo:rerun-if-changed=tauri.conf.json");
     let manifest = tauri_build::AppManifest::new().commands(&[

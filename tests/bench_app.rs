@@ -6,9 +6,13 @@
 //!   types search words one key at a time like a person, and prints the time from each
 //!   keystroke to the filtered list painted: measured in the page, from the keydown event's time
 //!   stamp to the first task after the next frame (which runs once the frame was painted).
+//! - `bench-app soak MINUTES`: an hour of use, scripted (issue 12): a 1,000-key vault whose
+//!   keys are checked against the fake providers on 127.0.0.1; each round unlocks, searches,
+//!   copies a key, checks all keys and locks; after each lock the memory of the app and all its
+//!   processes (PSS) is printed, then the growth from the third round to the last.
 
 use keyward_core::{SecretString, Vault};
-use keyward_e2e::webdriver::{Driver, connect, find, wait_for_text};
+use keyward_e2e::webdriver::{Driver, app_pid, connect, find, listed_names, wait_for_text, wait_gone};
 use keyward_e2e::x11::Xvfb;
 use std::time::Duration;
 
@@ -73,14 +77,85 @@ async fn search(path: &str) {
     c.close().await.unwrap();
 }
 
+/// PSS in MB of `pid` and every process under it (WebKit's web and network processes).
+fn pss_mb(pid: u32) -> f64 {
+    let parent_of = |p: u32| -> Option<u32> {
+        let stat = std::fs::read_to_string(format!("/proc/{p}/stat")).ok()?;
+        stat.rsplit_once(')')?.1.split_whitespace().nth(1)?.parse().ok()
+    };
+    let all: Vec<u32> =
+        std::fs::read_dir("/proc").unwrap().filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok()).collect();
+    let mut tree = vec![pid];
+    let mut i = 0;
+    while i < tree.len() {
+        let parent = tree[i];
+        tree.extend(all.iter().copied().filter(|p| parent_of(*p) == Some(parent)));
+        i += 1;
+    }
+    let kb: u64 = tree
+        .iter()
+        .filter_map(|p| std::fs::read_to_string(format!("/proc/{p}/smaps_rollup")).ok())
+        .filter_map(|s| s.lines().find(|l| l.starts_with("Pss:"))?.split_whitespace().nth(1)?.parse::<u64>().ok())
+        .sum();
+    kb as f64 / 1024.0
+}
+
+async fn soak(minutes: u64) {
+    let x = Xvfb::start();
+    let providers = fake_providers::FakeProviders::start();
+    let home = tempfile::tempdir().unwrap();
+    let path = home.path().join("vault.age");
+    let mut vault = Vault::create(&path, SecretString::from(passphrase()), keyward_core::document::DEFAULT_WORK_FACTOR)
+        .expect("create the vault");
+    let mut doc = keyward_core::sample::document(1000);
+    for entry in &mut doc.entries {
+        entry.base_url = Some(providers.base_url(&entry.provider));
+    }
+    vault.document_mut().entries = doc.entries;
+    vault.save().expect("save the vault");
+    drop(vault);
+    let driver = Driver::start(&x.display, home.path(), &path);
+    let c = connect(&driver).await;
+    let started = std::time::Instant::now();
+    let mut figures = Vec::new();
+    while started.elapsed() < Duration::from_secs(minutes * 60) {
+        find(&c, "#passphrase").await.send_keys(&passphrase()).await.unwrap();
+        find(&c, "#submit").await.click().await.unwrap();
+        wait_for_text(&c, "1000 keys").await;
+        let search = find(&c, "#search").await;
+        search.send_keys("anthropic staging").await.unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        search.clear().await.unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let first = listed_names(&c).await.into_iter().next().expect("a listed key");
+        find(&c, &format!("button[aria-label='Copy {first}']")).await.click().await.unwrap();
+        find(&c, "#check-all").await.click().await.unwrap();
+        wait_gone(&c, "#cancel-checks").await;
+        find(&c, "#lock").await.click().await.unwrap();
+        wait_for_text(&c, "Unlock Keyward").await;
+        let mb = pss_mb(app_pid(&path));
+        figures.push(mb);
+        println!("round {} at {:.0} s: {mb:.0} MB", figures.len(), started.elapsed().as_secs_f64());
+    }
+    c.close().await.unwrap();
+    let base = figures[2.min(figures.len() - 1)];
+    let last = figures[figures.len() - 1];
+    println!(
+        "soak: {} rounds in {minutes} min; memory after round 3 {base:.0} MB, after the last {last:.0} MB, growth {:+.1} %",
+        figures.len(),
+        (last / base - 1.0) * 100.0
+    );
+}
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
         ["make-vault", path, keys] => make_vault(path, keys.parse().expect("a number of keys")),
         ["search", path] => search(path).await,
+        ["soak", minutes] => soak(minutes.parse().expect("a number of minutes")).await,
         _ => {
-            eprintln!("usage: bench-app make-vault PATH KEYS | bench-app search PATH");
+            eprintln!("usage: bench-app make-vault PATH KEYS | bench-app search PATH | bench-app soak MINUTES");
             std::process::exit(2);
         }
     }
