@@ -9,7 +9,7 @@
 //! - `bench-app soak MINUTES`: an hour of use, scripted (issue 12): a 1,000-key vault whose
 //!   keys are checked against the fake providers on 127.0.0.1; each round unlocks, searches,
 //!   copies a key, checks all keys and locks; after each lock the memory of the app and all its
-//!   processes (PSS) is printed, then the growth from rounds 3-12 to the last ten (medians).
+//!   processes (private and PSS) is printed, then the growth from rounds 3-12 to the last ten (medians).
 
 use keyward_core::{SecretString, Vault};
 use keyward_e2e::webdriver::{Driver, app_pid, connect, find, listed_names, wait_for_text, wait_gone};
@@ -77,8 +77,10 @@ async fn search(path: &str) {
     c.close().await.unwrap();
 }
 
-/// PSS in MB of `pid` and every process under it (WebKit's web and network processes).
-fn pss_mb(pid: u32) -> f64 {
+/// Memory in MB of `pid` and every process under it (WebKit's web and network processes): PSS,
+/// and private memory (what no other process shares, so other programs running beside it do
+/// not move the figure: the growth is measured on it).
+fn memory_mb(pid: u32) -> (f64, f64) {
     let parent_of = |p: u32| -> Option<u32> {
         let stat = std::fs::read_to_string(format!("/proc/{p}/stat")).ok()?;
         stat.rsplit_once(')')?.1.split_whitespace().nth(1)?.parse().ok()
@@ -92,12 +94,18 @@ fn pss_mb(pid: u32) -> f64 {
         tree.extend(all.iter().copied().filter(|p| parent_of(*p) == Some(parent)));
         i += 1;
     }
-    let kb: u64 = tree
-        .iter()
-        .filter_map(|p| std::fs::read_to_string(format!("/proc/{p}/smaps_rollup")).ok())
-        .filter_map(|s| s.lines().find(|l| l.starts_with("Pss:"))?.split_whitespace().nth(1)?.parse::<u64>().ok())
-        .sum();
-    kb as f64 / 1024.0
+    let rollups: Vec<String> =
+        tree.iter().filter_map(|p| std::fs::read_to_string(format!("/proc/{p}/smaps_rollup")).ok()).collect();
+    let sum = |fields: &[&str]| -> f64 {
+        let kb: u64 = rollups
+            .iter()
+            .flat_map(|r| r.lines())
+            .filter(|l| fields.iter().any(|f| l.starts_with(f)))
+            .filter_map(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+            .sum();
+        kb as f64 / 1024.0
+    };
+    (sum(&["Pss:"]), sum(&["Private_Clean:", "Private_Dirty:"]))
 }
 
 async fn soak(minutes: u64) {
@@ -133,9 +141,13 @@ async fn soak(minutes: u64) {
         wait_gone(&c, "#cancel-checks").await;
         find(&c, "#lock").await.click().await.unwrap();
         wait_for_text(&c, "Unlock Keyward").await;
-        let mb = pss_mb(app_pid(&path));
-        figures.push(mb);
-        println!("round {} at {:.0} s: {mb:.0} MB", figures.len(), started.elapsed().as_secs_f64());
+        let (pss, private) = memory_mb(app_pid(&path));
+        figures.push(private);
+        println!(
+            "round {} at {:.0} s: private {private:.0} MB, PSS {pss:.0} MB",
+            figures.len(),
+            started.elapsed().as_secs_f64()
+        );
     }
     c.close().await.unwrap();
     // Medians of ten rounds (one round's figure moves by ±20 MB with what the page was doing).
@@ -147,7 +159,7 @@ async fn soak(minutes: u64) {
     let early = median(&figures[2.min(figures.len() - 1)..12.min(figures.len())]);
     let late = median(&figures[figures.len().saturating_sub(10)..]);
     println!(
-        "soak: {} rounds in {minutes} min; memory (median of ten rounds) after rounds 3-12 {early:.0} MB, \
+        "soak: {} rounds in {minutes} min; private memory (median of ten rounds) after rounds 3-12 {early:.0} MB, \
          over the last ten {late:.0} MB, growth {:+.1} %",
         figures.len(),
         (late / early - 1.0) * 100.0
