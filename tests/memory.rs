@@ -194,3 +194,43 @@ impl Drop for Stopped {
         let _ = std::process::Command::new("kill").args(["-CONT", &self.0.to_string()]).status();
     }
 }
+
+/// The wiping `free` does not hide a double free: glibc still stops the program. (Wiping a block
+/// already in glibc's cache would erase the mark glibc recognises it by, and glibc would hand the
+/// block out twice.) A library loaded into the real app frees one block twice before `main`.
+#[test]
+fn a_block_freed_twice_still_stops_the_app() {
+    require_tool("cc");
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("twice.c");
+    std::fs::write(
+        &source,
+        "#include <stdlib.h>\n#include <stdio.h>\n\
+         __attribute__((constructor)) static void twice(void) {\n\
+           void *p = malloc(40); free(p);\n\
+           if (getenv(\"FREE_TWICE\")) free(p);\n\
+           fprintf(stderr, \"freed\\n\"); exit(0);\n}\n",
+    )
+    .unwrap();
+    let lib = dir.path().join("twice.so");
+    let built =
+        std::process::Command::new("cc").arg("-shared").arg("-fPIC").arg("-o").arg(&lib).arg(&source).status().unwrap();
+    assert!(built.success());
+    let run = |twice: bool| {
+        let mut app = std::process::Command::new(keyward_e2e::app_bin());
+        // As after the app's own restart, so that it does not exec itself first.
+        app.env("LD_PRELOAD", &lib).env("Malloc", "1").env("KEYWARD_RESTARTED_FOR_WIPING", "1").env_remove("DISPLAY");
+        if twice {
+            app.env("FREE_TWICE", "1");
+        }
+        app.output().unwrap()
+    };
+    let once = run(false);
+    assert!(once.status.success() && String::from_utf8_lossy(&once.stderr).contains("freed"), "{once:?}");
+    let twice = run(true);
+    let stderr = String::from_utf8_lossy(&twice.stderr);
+    assert!(
+        !twice.status.success() && stderr.contains("double free detected"),
+        "a double free went unnoticed: {stderr}"
+    );
+}
