@@ -12,7 +12,7 @@
 //!   processes (private and PSS) is printed, then the growth from rounds 3-12 to the last ten (medians).
 
 use keyward_core::{SecretString, Vault};
-use keyward_e2e::webdriver::{Driver, app_pid, connect, find, listed_names, wait_for_text};
+use keyward_e2e::webdriver::{Driver, app_pid, connect, find, listed_names, wait_for_text, wait_gone_within};
 use keyward_e2e::x11::Xvfb;
 use std::time::Duration;
 
@@ -140,11 +140,7 @@ async fn soak(minutes: u64) {
         find(&c, "#check-all").await.click().await.unwrap();
         // Checking 1,000 keys can take longer than wait_gone's 20 s on a loaded machine (it did,
         // once, 35 minutes in, while `make test` ran beside it): up to 5 minutes here.
-        let deadline = std::time::Instant::now() + Duration::from_secs(300);
-        while c.find(fantoccini::Locator::Css("#cancel-checks")).await.is_ok() {
-            assert!(std::time::Instant::now() < deadline, "checking all keys never finished");
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
+        wait_gone_within(&c, "#cancel-checks", Duration::from_secs(300)).await;
         find(&c, "#lock").await.click().await.unwrap();
         wait_for_text(&c, "Unlock Keyward").await;
         let (pss, private) = memory_mb(app_pid(&path));

@@ -9,7 +9,6 @@
 //! that `free` too, a revealed key stayed in WebKit's freed IPC buffers in about 1 run in 10.
 
 use fake_providers::FakeProviders;
-use keyward_e2e::webdriver::type_text;
 use keyward_e2e::webdriver::*;
 use keyward_e2e::x11::Xvfb;
 use keyward_e2e::{PASSPHRASE, TestVault, require_tool};
@@ -44,13 +43,7 @@ async fn after_locking_the_main_process_holds_none_of_the_keys() {
     }
     // A key typed into the Add dialog and saved. Its length is read back, never its text.
     find(&c, "#add").await.click().await.unwrap();
-    find(&c, "#new-secret").await.send_keys(TYPED).await.unwrap();
-    let typed_len = "return document.querySelector('#new-secret').value.length";
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while c.execute(typed_len, vec![]).await.unwrap().as_u64() != Some(TYPED.len() as u64) {
-        assert!(std::time::Instant::now() < deadline, "the typed key never arrived whole");
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    type_secret(&c, "#new-secret", TYPED).await;
     let name = find(&c, "#new-name").await;
     name.clear().await.unwrap();
     name.send_keys("typed-memory").await.unwrap();

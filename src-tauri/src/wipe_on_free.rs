@@ -10,9 +10,10 @@
 //! On Linux with glibc this file defines `free` and `realloc` in the executable, so that they
 //! come first for every library in the process (the dynamic linker's usual interposition, as
 //! memory debuggers use): the block is wiped, then handed to glibc's own functions. WebKit keeps
-//! its own allocator (libpas) unless told to use the system one, so
-//! `restart_with_system_malloc_in_webkit` tells it to use the system's before it starts. tests/memory.rs fails without either part (a revealed key was
-//! found in WebKit's freed IPC buffers in about 1 run in 10).
+//! its own allocator (libpas) unless told to use the system one, which
+//! `restart_with_system_malloc_in_webkit` does before WebKit starts. tests/memory.rs fails
+//! without either part (a revealed key was found in WebKit's freed IPC buffers in about 1 run
+//! in 10).
 //!
 //! Elsewhere (macOS, Windows) only Rust's own blocks are wiped (zeroizing-alloc, main.rs).
 

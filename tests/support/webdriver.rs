@@ -182,9 +182,26 @@ pub async fn invoke(c: &Client, command: &str) -> String {
     c.execute_async(&script, vec![]).await.unwrap().as_str().unwrap_or_default().to_string()
 }
 
+/// Types a secret into the field `css` and waits until the field holds all of it, reading back
+/// only its length: reading the value would copy the secret through WebDriver into the app.
+pub async fn type_secret(c: &Client, css: &str, secret: &str) {
+    find(c, css).await.send_keys(secret).await.unwrap();
+    let length = format!("return document.querySelector({css:?}).value.length");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while c.execute(&length, vec![]).await.unwrap().as_u64() != Some(secret.len() as u64) {
+        assert!(Instant::now() < deadline, "{css} never held all that was typed into it");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 /// Waits until nothing matches `css`.
 pub async fn wait_gone(c: &Client, css: &str) {
-    let deadline = Instant::now() + Duration::from_secs(20);
+    wait_gone_within(c, css, Duration::from_secs(20)).await;
+}
+
+/// Waits until nothing matches `css`, for up to `limit`.
+pub async fn wait_gone_within(c: &Client, css: &str, limit: Duration) {
+    let deadline = Instant::now() + limit;
     while c.find(Locator::Css(css)).await.is_ok() {
         assert!(Instant::now() < deadline, "{css} never went away");
         tokio::time::sleep(Duration::from_millis(100)).await;

@@ -57,12 +57,10 @@ pub fn preview_import(state: State<'_, AppState>, path: String, all: bool) -> Re
     with_document(&state, |doc| {
         let actor = whoami();
         let (added, skipped) = import::preview(doc, parsed, &Change { now: chrono::Utc::now(), actor: &actor });
+        let authors = keyward_core::summary::Authors::of(&doc.members);
         Ok(ImportPreview {
             source: source.label().into(),
-            added: added
-                .iter()
-                .map(|e| EntrySummary::new(e, &keyward_core::summary::Authors::of(&doc.members)))
-                .collect(),
+            added: added.iter().map(|e| EntrySummary::new(e, &authors)).collect(),
             skipped: skipped_lines(source.unit(), skipped),
         })
     })
