@@ -57,7 +57,7 @@ printf '%s\n%s\n' "$BENCH_PASSPHRASE" "$BENCH_PASSPHRASE" |
 printf '[General]\nConfigVersion=2\nUpdateCheckMessageShown=true\n[GUI]\nCheckForUpdates=false\n' \
   > "$work/kphome/.config/keepassxc/keepassxc.ini"
 
-Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$work/display" 2>/dev/null &
+Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp -noreset 3>"$work/display" 2>/dev/null &
 xvfb=$!
 while [ ! -s "$work/display" ]; do sleep 0.05; done
 export DISPLAY=":$(cat "$work/display")"

@@ -23,7 +23,7 @@ run keyward show claude-dev
 run "keyward run --env openai-prod -- sh -c 'echo \\\$OPENAI_API_KEY | cut -c1-12'"
 sleep 30
 DEMO
-Xvfb :77 -screen 0 1000x640x24 -nolisten tcp &
+Xvfb :77 -screen 0 1000x640x24 -nolisten tcp -noreset &
 sleep 1
 DISPLAY=:77 xterm -geometry 110x30+0+0 -fa 'DejaVu Sans Mono' -fs 11 -bg '#1e1f29' -fg '#e6e6e6' \
   -e bash --noprofile --norc "$work/demo.sh" &
