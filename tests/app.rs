@@ -32,12 +32,12 @@ async fn create_add_check_copy_search_lock_unlock() {
     type_text(&c, "#passphrase", PASSPHRASE).await;
     find(&c, ".meter[aria-label^='Passphrase strength: ']").await;
     type_text(&c, "#repeat", PASSPHRASE).await;
-    find(&c, "#submit").await.click().await.unwrap();
+    click(&c, "#submit").await;
     wait_for_text(&c, "No keys yet").await;
     assert!(vault.exists());
 
     // Add a key: the provider is detected as it is pasted.
-    find(&c, "#add").await.click().await.unwrap();
+    click(&c, "#add").await;
     let field = find(&c, "#new-secret").await;
     assert_eq!(field.attr("type").await.unwrap().as_deref(), Some("password"), "the key is typed in the clear");
     field.send_keys(KEY).await.unwrap();
@@ -48,7 +48,7 @@ async fn create_add_check_copy_search_lock_unlock() {
     type_text(&c, "#new-base-url", &providers.base_url("openai")).await;
     wait_for_text(&c, "not to the provider's own address").await;
     screenshot(&c, "2-add").await;
-    find(&c, "#save").await.click().await.unwrap();
+    click(&c, "#save").await;
 
     // Listed, masked, and checked after saving against the fake provider.
     wait_for_text(&c, "openai-production").await;
@@ -61,19 +61,19 @@ async fn create_add_check_copy_search_lock_unlock() {
     screenshot(&c, "3-list").await;
 
     // A revoked key: the check says so in plain words, with the page to go to.
-    find(&c, "#add").await.click().await.unwrap();
+    click(&c, "#add").await;
     type_text(&c, "#new-secret", "sk-proj-OldRevokedKey0123456789:invalid").await;
     let name = find(&c, "#new-name").await;
     name.clear().await.unwrap();
     name.send_keys("openai-old").await.unwrap();
     type_text(&c, "#new-base-url", &providers.base_url("openai")).await;
-    find(&c, "#save").await.click().await.unwrap();
+    click(&c, "#save").await;
     wait_for_text(&c, "does not recognise this key").await;
     wait_for_text(&c, "platform.openai.com/api-keys").await;
     screenshot(&c, "3b-failed-check").await;
 
     // Copy: the X clipboard holds the key, marked secret; the page still does not.
-    find(&c, "button[aria-label='Copy openai-production']").await.click().await.unwrap();
+    click(&c, "button[aria-label='Copy openai-production']").await;
     x.wait_for_clipboard(KEY);
     assert!(x.targets().contains("x-kde-passwordManagerHint"));
     wait_for_text(&c, "The clipboard is cleared in").await;
@@ -87,17 +87,17 @@ async fn create_add_check_copy_search_lock_unlock() {
     wait_for_text(&c, "openai-production").await;
 
     // Lock: back to the unlock screen; a wrong passphrase is explained, the right one opens.
-    find(&c, "#lock").await.click().await.unwrap();
+    click(&c, "#lock").await;
     wait_for_text(&c, "Unlock Keyward").await;
     assert!(!html(&c).await.contains("openai-production"));
     assert_eq!(invoke(&c, "list_entries").await, "error: The vault is locked.");
     type_text(&c, "#passphrase", "not the passphrase").await;
-    find(&c, "#submit").await.click().await.unwrap();
+    click(&c, "#submit").await;
     wait_for_text(&c, "The passphrase is wrong").await;
     screenshot(&c, "4-wrong-passphrase").await;
     find(&c, "#passphrase").await.clear().await.unwrap();
     type_text(&c, "#passphrase", PASSPHRASE).await;
-    find(&c, "#submit").await.click().await.unwrap();
+    click(&c, "#submit").await;
     wait_for_text(&c, "openai-production").await;
 
     // A change made by the CLI while the app is open shows up, merged, without loss.
@@ -113,52 +113,52 @@ async fn create_add_check_copy_search_lock_unlock() {
     assert!(html(&c).await.contains("openai-production"));
 
     // Reveal puts the key in the page, Hide takes it out again.
-    find(&c, "button[aria-label='Reveal openai-production']").await.click().await.unwrap();
+    click(&c, "button[aria-label='Reveal openai-production']").await;
     wait_for_text(&c, KEY).await;
-    find(&c, "button[aria-label='Hide openai-production']").await.click().await.unwrap();
+    click(&c, "button[aria-label='Hide openai-production']").await;
     find(&c, "button[aria-label='Reveal openai-production']").await;
     assert!(!html(&c).await.contains(KEY));
 
     // Delete asks first, and can be undone.
-    find(&c, "button[aria-label='Delete openai-old']").await.click().await.unwrap();
-    find(&c, "button[aria-label='Confirm delete openai-old']").await.click().await.unwrap();
+    click(&c, "button[aria-label='Delete openai-old']").await;
+    click(&c, "button[aria-label='Confirm delete openai-old']").await;
     wait_for_text(&c, "Deleted \"openai-old\"").await;
     wait_gone(&c, "li[data-name='openai-old']").await;
-    find(&c, "#undo").await.click().await.unwrap();
+    click(&c, "#undo").await;
     find(&c, "li[data-name='openai-old']").await;
 
     // Details: edit, replace the key (the old value goes to the history), restore it.
     const NEW_KEY: &str = "sk-proj-ReplacementKey0123456789abcdef";
-    find(&c, "button[aria-label='Details of openai-old']").await.click().await.unwrap();
+    click(&c, "button[aria-label='Details of openai-old']").await;
     let environment = find(&c, "#edit-environment").await;
     environment.clear().await.unwrap();
     environment.send_keys("staging").await.unwrap();
-    find(&c, "#save-details").await.click().await.unwrap();
+    click(&c, "#save-details").await;
     wait_for_text(&c, "Saved.").await;
     type_text(&c, "#replace-key", NEW_KEY).await;
-    find(&c, "#replace").await.click().await.unwrap();
+    click(&c, "#replace").await;
     wait_for_text(&c, "the old value is in the history").await;
     wait_for_text(&c, "sk-proj-…alid").await; // the old value, masked, in the history
     assert!(!html(&c).await.contains(NEW_KEY), "the new key stayed in the page");
-    find(&c, "button[aria-label='Restore sk-proj-…alid']").await.click().await.unwrap();
+    click(&c, "button[aria-label='Restore sk-proj-…alid']").await;
     wait_for_text(&c, "is the key again").await;
     find(&c, "button[aria-label='Restore sk-proj-…cdef']").await;
     screenshot(&c, "3c-details").await;
-    find(&c, "#close-details").await.click().await.unwrap();
+    click(&c, "#close-details").await;
     // The row says where the key is sent when that is not the provider's own address.
     wait_for_text(&c, &format!("OpenAI → {} · staging", providers.addr())).await;
 
     // Deep check from the details, with its cost stated: one generation request.
-    find(&c, "button[aria-label='Details of openai-production']").await.click().await.unwrap();
+    click(&c, "button[aria-label='Details of openai-production']").await;
     wait_for_text(&c, "costs a fraction of a cent").await;
-    find(&c, "#deep-check").await.click().await.unwrap();
+    click(&c, "#deep-check").await;
     wait_for_text(&c, "can generate text").await;
     assert!(providers.requests().iter().any(|r| r.method == "POST" && r.path == "/openai/v1/chat/completions"));
-    find(&c, "#close-details").await.click().await.unwrap();
+    click(&c, "#close-details").await;
 
     // Check all: every key gets its verdict.
     let before = providers.requests().len();
-    find(&c, "#check-all").await.click().await.unwrap();
+    click(&c, "#check-all").await;
     find(&c, "#cancel-checks").await;
     wait_gone(&c, "#cancel-checks").await;
     assert!(providers.requests().len() >= before + 3, "not every key was checked");
@@ -171,11 +171,11 @@ async fn create_add_check_copy_search_lock_unlock() {
 
     // Settings on this device: clear the clipboard after 2 s, lock after 9 s without use; and a
     // new passphrase.
-    find(&c, "#settings").await.click().await.unwrap();
+    click(&c, "#settings").await;
     type_text(&c, "#current-passphrase", PASSPHRASE).await;
     type_text(&c, "#new-passphrase", NEW_PASSPHRASE).await;
     type_text(&c, "#repeat-passphrase", NEW_PASSPHRASE).await;
-    find(&c, "#change-passphrase").await.click().await.unwrap();
+    click(&c, "#change-passphrase").await;
     wait_for_text(&c, "The passphrase was changed").await;
     let clear = find(&c, "#clear-secs").await;
     clear.clear().await.unwrap();
@@ -183,18 +183,18 @@ async fn create_add_check_copy_search_lock_unlock() {
     let idle = find(&c, "#lock-minutes").await;
     idle.clear().await.unwrap();
     idle.send_keys("0.15").await.unwrap();
-    find(&c, "#save-settings").await.click().await.unwrap();
+    click(&c, "#save-settings").await;
     wait_gone(&c, "#save-settings").await;
 
     // What the user copies meanwhile is left alone when the time is up.
-    find(&c, "button[aria-label='Copy openai-production']").await.click().await.unwrap();
+    click(&c, "button[aria-label='Copy openai-production']").await;
     x.wait_for_clipboard(KEY);
     x.copy_as_user("my own text");
     tokio::time::sleep(Duration::from_secs(3)).await;
     assert_eq!(x.clipboard().as_deref(), Some("my own text"));
 
     // Copied, then cleared after the set 2 s by the running (still unlocked) app's clear().
-    find(&c, "button[aria-label='Copy openai-production']").await.click().await.unwrap();
+    click(&c, "button[aria-label='Copy openai-production']").await;
     x.wait_for_clipboard(KEY);
     wait_for_text(&c, "cleared in 2 s").await;
     let deadline = Instant::now() + Duration::from_secs(4);
@@ -211,11 +211,11 @@ async fn create_add_check_copy_search_lock_unlock() {
 
     // The new passphrase opens it; the old one no longer does.
     type_text(&c, "#passphrase", PASSPHRASE).await;
-    find(&c, "#submit").await.click().await.unwrap();
+    click(&c, "#submit").await;
     wait_for_text(&c, "The passphrase is wrong").await;
     find(&c, "#passphrase").await.clear().await.unwrap();
     type_text(&c, "#passphrase", NEW_PASSPHRASE).await;
-    find(&c, "#submit").await.click().await.unwrap();
+    click(&c, "#submit").await;
     wait_for_text(&c, "openai-production").await;
 
     driver.assert_output_free_of(&[
@@ -255,18 +255,18 @@ async fn other_vaults_import_export_filters_and_provider_pages() {
 
     // Another vault, by typing its path: a new file, so the app offers to create it.
     let b = home.join("second.age");
-    find(&c, "#other-vault").await.click().await.unwrap();
+    click(&c, "#other-vault").await;
     type_text(&c, "#vault-path", &home.join("no-such-folder/x.age").to_string_lossy()).await;
-    find(&c, "#use-path").await.click().await.unwrap();
+    click(&c, "#use-path").await;
     wait_for_text(&c, "There is no folder").await;
     find(&c, "#vault-path").await.clear().await.unwrap();
     type_text(&c, "#vault-path", &b.to_string_lossy()).await;
-    find(&c, "#use-path").await.click().await.unwrap();
+    click(&c, "#use-path").await;
     wait_for_text(&c, "Create your vault").await;
     assert!(html(&c).await.contains(&*b.to_string_lossy()), "the chosen path is not shown");
     type_text(&c, "#passphrase", PASSPHRASE).await;
     type_text(&c, "#repeat", PASSPHRASE).await;
-    find(&c, "#submit").await.click().await.unwrap();
+    click(&c, "#submit").await;
     wait_for_text(&c, "No keys yet").await;
     assert!(b.exists());
 
@@ -274,54 +274,54 @@ async fn other_vaults_import_export_filters_and_provider_pages() {
     let env_file = home.join("project.env");
     std::fs::write(&env_file, format!("OPENAI_API_KEY={KEY}\nPORT=3000\n")).unwrap();
     let before_preview = std::fs::read(&b).unwrap();
-    find(&c, "#transfer").await.click().await.unwrap();
+    click(&c, "#transfer").await;
     type_text(&c, "#import-path", &env_file.to_string_lossy()).await;
-    find(&c, "#preview-import").await.click().await.unwrap();
+    click(&c, "#preview-import").await;
     wait_for_text(&c, "1 key(s) to add, 1 skipped").await;
     wait_for_text(&c, "line 2 \"port\": does not look like an API key").await;
     assert!(html(&c).await.contains("sk-proj-…wxyz") && !html(&c).await.contains(KEY));
     assert_eq!(std::fs::read(&b).unwrap(), before_preview, "the preview changed the vault");
     screenshot(&c, "6-import-preview").await;
-    find(&c, "#import-all").await.click().await.unwrap();
+    click(&c, "#import-all").await;
     wait_for_text(&c, "2 key(s) to add, 0 skipped").await;
-    find(&c, "#import-all").await.click().await.unwrap();
+    click(&c, "#import-all").await;
     wait_for_text(&c, "1 key(s) to add, 1 skipped").await;
-    find(&c, "#confirm-import").await.click().await.unwrap();
+    click(&c, "#confirm-import").await;
     wait_for_text(&c, "Imported 1 key(s); skipped 1.").await;
 
     // Export to .env: warned, written readable only by the user, never over an existing file.
     wait_for_text(&c, "anyone who can read it").await;
     let out = home.join("out.env");
     type_text(&c, "#export-path", &out.to_string_lossy()).await;
-    find(&c, "#export").await.click().await.unwrap();
+    click(&c, "#export").await;
     wait_for_text(&c, "Exported 1 key(s)").await;
     let text = std::fs::read_to_string(&out).unwrap();
     assert!(text.contains(&format!("OPENAI_API_KEY={KEY}")), "{text}");
     use std::os::unix::fs::PermissionsExt;
     assert_eq!(std::fs::metadata(&out).unwrap().permissions().mode() & 0o777, 0o600);
     type_text(&c, "#export-path", &out.to_string_lossy()).await;
-    find(&c, "#export").await.click().await.unwrap();
+    click(&c, "#export").await;
     wait_for_text(&c, "already exists").await;
     assert_eq!(std::fs::read_to_string(&out).unwrap(), text);
-    find(&c, "#close-transfer").await.click().await.unwrap();
+    click(&c, "#close-transfer").await;
     find(&c, "li[data-name='openai-api-key']").await;
 
     // Back to the first vault through the recent list.
-    find(&c, "#lock").await.click().await.unwrap();
+    click(&c, "#lock").await;
     wait_for_text(&c, "Unlock Keyward").await;
-    find(&c, "#other-vault").await.click().await.unwrap();
+    click(&c, "#other-vault").await;
     let recent = format!("ul[aria-label='Recent vaults'] button[title='{}']", a.path.display());
-    find(&c, &recent).await.click().await.unwrap();
+    click(&c, &recent).await;
     wait_gone(&c, "#vault-path").await;
     type_text(&c, "#passphrase", CLI_PASSPHRASE).await;
-    find(&c, "#submit").await.click().await.unwrap();
+    click(&c, "#submit").await;
     wait_for_text(&c, "3 keys").await;
 
     // Filters: provider, environment, tag and status, alone and together.
     select(&c, "#filter-provider", "anthropic").await;
     wait_for_text(&c, "1 of 3 keys").await;
     assert_eq!(listed_names(&c).await, ["claude-batch"]);
-    find(&c, "#clear-filters").await.click().await.unwrap();
+    click(&c, "#clear-filters").await;
     select(&c, "#filter-tag", "web").await;
     wait_for_text(&c, "2 of 3 keys").await;
     select(&c, "#filter-status", "works").await;
@@ -330,24 +330,24 @@ async fn other_vaults_import_export_filters_and_provider_pages() {
     select(&c, "#filter-environment", "staging").await;
     wait_for_text(&c, "No key matches these filters").await;
     screenshot(&c, "7-filters").await;
-    find(&c, "#clear-filters").await.click().await.unwrap();
+    click(&c, "#clear-filters").await;
     wait_for_text(&c, "3 keys").await;
 
     // The provider's key page opens in the browser (here: the stand-in xdg-open).
-    find(&c, "button[aria-label='Details of claude-batch']").await.click().await.unwrap();
-    find(&c, "#keys-page").await.click().await.unwrap();
+    click(&c, "button[aria-label='Details of claude-batch']").await;
+    click(&c, "#keys-page").await;
     let deadline = Instant::now() + Duration::from_secs(10);
     while std::fs::read_to_string(&opened).unwrap_or_default() != "https://console.anthropic.com/settings/keys" {
         assert!(Instant::now() < deadline, "the provider's key page was not opened");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    find(&c, "#close-details").await.click().await.unwrap();
+    click(&c, "#close-details").await;
 
     // Settings: a proxy that is not a URL is refused; the dark theme applies at once.
-    find(&c, "#settings").await.click().await.unwrap();
+    click(&c, "#settings").await;
     type_text(&c, "#proxy", "not a url").await;
     select(&c, "#theme", "dark").await;
-    find(&c, "#save-settings").await.click().await.unwrap();
+    click(&c, "#save-settings").await;
     wait_for_text(&c, "The proxy setting is not a valid URL.").await;
     // Select all, delete, Enter (saves the form).
     find(&c, "#proxy").await.send_keys("\u{E009}a\u{E000}\u{E003}\u{E007}").await.unwrap();
@@ -415,36 +415,36 @@ async fn team_panel_shares_the_vault_adds_and_removes_a_member_and_merges_a_conf
     let driver = Driver::start(&x.display, home, &v.path);
     let c = connect(&driver).await;
     type_text(&c, "#passphrase", PASSPHRASE).await;
-    find(&c, "#submit").await.click().await.unwrap();
+    click(&c, "#submit").await;
     find(&c, "li[data-name='shared']").await;
 
     // Make it a team vault: my identity is created under the vault's passphrase.
-    find(&c, "#team").await.click().await.unwrap();
+    click(&c, "#team").await;
     wait_for_text(&c, "Share this vault with a team").await;
     type_text(&c, "#my-name", "ana").await;
     type_text(&c, "#team-passphrase", PASSPHRASE).await;
-    find(&c, "#make-team").await.click().await.unwrap();
+    click(&c, "#make-team").await;
     wait_for_text(&c, "This is now a team vault").await;
     let my_key = find(&c, "#my-public-key").await.text().await.unwrap();
     assert!(my_key.starts_with("age1") && my_key.contains(" ed25519:"), "{my_key}");
     let my_fingerprint = find(&c, "#my-fingerprint").await.text().await.unwrap();
     assert_eq!(my_fingerprint.len(), 19, "{my_fingerprint}");
     find(&c, "span[aria-label='QR code of your member line'] svg").await;
-    find(&c, "#copy-public-key").await.click().await.unwrap();
+    click(&c, "#copy-public-key").await;
     x.wait_for_clipboard(&my_key);
 
     // Add Bob: what it means is said first; then his identity opens the file with stock age.
     type_text(&c, "#member-name", "bob").await;
     type_text(&c, "#member-key", bob_public.trim()).await;
     wait_for_text(&c, "bob will be able to read every key in this vault").await;
-    find(&c, "#add-member").await.click().await.unwrap();
+    click(&c, "#add-member").await;
     wait_for_text(&c, "Added bob").await;
     wait_for_text(&c, "by ana").await;
     // Each member's fingerprint is shown, to compare with them.
     let bob_fingerprint = keyward_e2e::members::fingerprint(home, &bob);
     wait_for_text(&c, &bob_fingerprint).await;
     wait_for_text(&c, &my_fingerprint).await;
-    find(&c, "#close-team").await.click().await.unwrap();
+    click(&c, "#close-team").await;
 
     // Bob, a member, points the shared key at his own server (signed with his key). The row
     // says where it would go; a check does not send it until I trust it on this device.
@@ -460,35 +460,35 @@ async fn team_panel_shares_the_vault_adds_and_removes_a_member_and_merges_a_conf
     let bob_key = keyward_core::members::parse_member_line(&bob_public).unwrap().public_key;
     keyward_e2e::members::stock_age_encrypt(&json, &[my_key.split_whitespace().next().unwrap(), &bob_key], &v.path);
     wait_for_text(&c, &format!("Groq → {}", attacker.addr())).await;
-    find(&c, "button[aria-label='Check shared']").await.click().await.unwrap();
+    click(&c, "button[aria-label='Check shared']").await;
     wait_for_text(&c, "Not checked").await;
     wait_for_text(&c, "bob (").await;
-    find(&c, "button[aria-label='Details of shared']").await.click().await.unwrap();
+    click(&c, "button[aria-label='Details of shared']").await;
     wait_for_text(&c, "Trust it on this device").await;
     screenshot(&c, "9b-trust-base-url").await;
     assert!(attacker.requests().is_empty(), "the key was sent to the address Bob chose");
-    find(&c, "#trust-entry").await.click().await.unwrap();
+    click(&c, "#trust-entry").await;
     wait_for_text(&c, "Confirmed on this device.").await;
-    find(&c, "#close-details").await.click().await.unwrap();
-    find(&c, "button[aria-label='Check shared']").await.click().await.unwrap();
+    click(&c, "#close-details").await;
+    click(&c, "button[aria-label='Check shared']").await;
     let deadline = Instant::now() + Duration::from_secs(20);
     while attacker.requests().is_empty() {
         assert!(Instant::now() < deadline, "trusted, yet not checked at the address");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    find(&c, "#team").await.click().await.unwrap();
+    click(&c, "#team").await;
     wait_for_text(&c, "Members").await;
     assert!(bob_opens(), "bob's identity does not open the team vault");
     screenshot(&c, "9-team").await;
 
     // Remove Bob: the consequences are stated before confirming; the key he could read is listed.
-    find(&c, "button[aria-label='Remove bob']").await.click().await.unwrap();
+    click(&c, "button[aria-label='Remove bob']").await;
     wait_for_text(&c, "may have kept copies").await;
-    find(&c, "button[aria-label='Confirm remove bob']").await.click().await.unwrap();
+    click(&c, "button[aria-label='Confirm remove bob']").await;
     wait_for_text(&c, "Removed bob").await;
     wait_for_text(&c, "rotate — exposed to bob").await;
     assert!(!bob_opens(), "bob's identity still opens the vault");
-    find(&c, "#close-team").await.click().await.unwrap();
+    click(&c, "#close-team").await;
 
     // Another device's version left by a sync tool: the app offers to merge it, then deletes it.
     let copy = home.join("vault (conflicted copy 2026-01-02 101010).age");
@@ -498,7 +498,7 @@ async fn team_panel_shares_the_vault_adds_and_removes_a_member_and_merges_a_conf
     let out = keyward_e2e::run_with_stdin(other, Some("xai-OtherDevice0123456789"));
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     wait_for_text(&c, "conflict copy of this vault").await;
-    find(&c, "#merge-copies").await.click().await.unwrap();
+    click(&c, "#merge-copies").await;
     wait_for_text(&c, "Merged 1 conflict copy (1 added, 0 changed, 0 deleted)").await;
     find(&c, "li[data-name='from-other-device']").await;
     assert!(!copy.exists(), "the merged copy was not deleted");
@@ -515,37 +515,37 @@ async fn team_panel_shares_the_vault_adds_and_removes_a_member_and_merges_a_conf
     json["entries"].as_array_mut().unwrap().push(planted);
     keyward_e2e::members::stock_age_encrypt(&json, &[my_key.split_whitespace().next().unwrap()], &hostile);
     wait_for_text(&c, "conflict copy of this vault").await;
-    find(&c, "#merge-copies").await.click().await.unwrap();
+    click(&c, "#merge-copies").await;
     wait_for_text(&c, "signed by bob, who is no longer a member").await;
     assert!(hostile.exists(), "the copy carrying a refused change was deleted");
     assert!(!html(&c).await.contains("data-name=\"planted-by-bob\""));
 
     // The identity's passphrase changed in Settings (a team vault opens through my identity).
-    find(&c, "#settings").await.click().await.unwrap();
+    click(&c, "#settings").await;
     wait_for_text(&c, "this is the passphrase of your identity").await;
     type_text(&c, "#current-passphrase", PASSPHRASE).await;
     type_text(&c, "#new-passphrase", NEW_PASSPHRASE).await;
     type_text(&c, "#repeat-passphrase", NEW_PASSPHRASE).await;
-    find(&c, "#change-passphrase").await.click().await.unwrap();
+    click(&c, "#change-passphrase").await;
     wait_for_text(&c, "The passphrase was changed").await;
     screenshot(&c, "11-identity-passphrase-changed").await;
-    find(&c, "#save-settings").await.click().await.unwrap();
+    click(&c, "#save-settings").await;
     wait_gone(&c, "#save-settings").await;
 
     // Locked and unlocked again: the old passphrase no longer opens it, the new one does.
-    find(&c, "#lock").await.click().await.unwrap();
+    click(&c, "#lock").await;
     wait_for_text(&c, "Unlock Keyward").await;
     type_text(&c, "#passphrase", PASSPHRASE).await;
-    find(&c, "#submit").await.click().await.unwrap();
+    click(&c, "#submit").await;
     find(&c, "p.error").await;
     assert!(!html(&c).await.contains("data-name=\"from-other-device\""));
     find(&c, "#passphrase").await.clear().await.unwrap();
     type_text(&c, "#passphrase", NEW_PASSPHRASE).await;
-    find(&c, "#submit").await.click().await.unwrap();
+    click(&c, "#submit").await;
     find(&c, "li[data-name='from-other-device']").await;
 
     // The file replaced by another vault that my passphrase opens: not opened until I say so.
-    find(&c, "#lock").await.click().await.unwrap();
+    click(&c, "#lock").await;
     wait_for_text(&c, "Unlock Keyward").await;
     let swapped = TestVault::new();
     swapped.ok(&["add", "swapped-in", "--provider", "groq"], Some("gsk_SwappedIn0123456789"));
@@ -553,7 +553,7 @@ async fn team_panel_shares_the_vault_adds_and_removes_a_member_and_merges_a_conf
     // In the smallest window the warning still shows its safe answer.
     c.set_window_size(720, 480).await.unwrap();
     type_text(&c, "#passphrase", PASSPHRASE).await;
-    find(&c, "#submit").await.click().await.unwrap();
+    click(&c, "#submit").await;
     wait_for_text(&c, "holds a different vault than the one this device opened there before").await;
     screenshot(&c, "10-vault-changed").await;
     // The focus is on the safe answer, and it is in view.
@@ -567,9 +567,9 @@ async fn team_panel_shares_the_vault_adds_and_removes_a_member_and_merges_a_conf
         .unwrap();
     assert_eq!(focused, serde_json::json!(["cancel-changed", true]));
     // Not opened by default: "Don't open it" goes back; the same file asks again.
-    find(&c, "#cancel-changed").await.click().await.unwrap();
-    find(&c, "#submit").await.click().await.unwrap();
-    find(&c, "#open-anyway").await.click().await.unwrap();
+    click(&c, "#cancel-changed").await;
+    click(&c, "#submit").await;
+    click(&c, "#open-anyway").await;
     find(&c, "li[data-name='swapped-in']").await;
     c.close().await.unwrap();
 }
@@ -592,8 +592,8 @@ async fn remember_on_this_device_unlocks_from_the_os_keyring() {
     let driver = Driver::start_with(&x.display, v.dir.path(), &v.path, &env);
     let c = connect(&driver).await;
     type_text(&c, "#passphrase", PASSPHRASE).await;
-    find(&c, "#remember").await.click().await.unwrap();
-    find(&c, "#submit").await.click().await.unwrap();
+    click(&c, "#remember").await;
+    click(&c, "#submit").await;
     find(&c, "li[data-name='k']").await;
     assert_eq!(keyring.items(), Some(1));
     c.close().await.unwrap();
@@ -604,22 +604,22 @@ async fn remember_on_this_device_unlocks_from_the_os_keyring() {
     let c = connect(&driver).await;
     find(&c, "li[data-name='k']").await;
     // Locked, it asks again only when told to (one click, no passphrase).
-    find(&c, "#lock").await.click().await.unwrap();
+    click(&c, "#lock").await;
     wait_for_text(&c, "Unlock Keyward").await;
-    find(&c, "#unlock-remembered").await.click().await.unwrap();
+    click(&c, "#unlock-remembered").await;
     find(&c, "li[data-name='k']").await;
 
     // The session locks (the screensaver says so on the session bus): Keyward locks too.
     keyring.bus.signal("/org/freedesktop/ScreenSaver", "org.freedesktop.ScreenSaver.ActiveChanged", &["boolean:true"]);
     wait_for_text(&c, "Unlock Keyward").await;
     assert_eq!(invoke(&c, "list_entries").await, "error: The vault is locked.");
-    find(&c, "#unlock-remembered").await.click().await.unwrap();
+    click(&c, "#unlock-remembered").await;
     find(&c, "li[data-name='k']").await;
     // The machine is about to sleep (logind on the system bus): locked as well.
     system.signal("/org/freedesktop/login1", "org.freedesktop.login1.Manager.PrepareForSleep", &["boolean:true"]);
     wait_for_text(&c, "Unlock Keyward").await;
     assert_eq!(invoke(&c, "list_entries").await, "error: The vault is locked.");
-    find(&c, "#unlock-remembered").await.click().await.unwrap();
+    click(&c, "#unlock-remembered").await;
     find(&c, "li[data-name='k']").await;
 
     // A clipboard manager that keeps a history (Parcellite, for real) is warned about once.
@@ -633,23 +633,23 @@ async fn remember_on_this_device_unlocks_from_the_os_keyring() {
         .spawn()
         .unwrap();
     tokio::time::sleep(Duration::from_millis(500)).await;
-    find(&c, "button[aria-label='Copy k']").await.click().await.unwrap();
+    click(&c, "button[aria-label='Copy k']").await;
     wait_for_text(&c, "Parcellite keeps a history of what you copy").await;
-    find(&c, "p[role='alert'] button:last-child").await.click().await.unwrap();
+    click(&c, "p[role='alert'] button:last-child").await;
     wait_gone(&c, "p[role='alert']").await;
-    find(&c, "button[aria-label='Copy k']").await.click().await.unwrap();
+    click(&c, "button[aria-label='Copy k']").await;
     wait_for_text(&c, "The clipboard is cleared in").await;
     assert!(!html(&c).await.contains("keeps a history"), "warned twice");
     let _ = manager.kill();
     let _ = manager.wait();
 
     // Forget it in Settings: the keyring item goes, and the passphrase is needed again.
-    find(&c, "#settings").await.click().await.unwrap();
-    find(&c, "#forget-device").await.click().await.unwrap();
+    click(&c, "#settings").await;
+    click(&c, "#forget-device").await;
     wait_for_text(&c, "no longer remembered on this device").await;
     assert_eq!(keyring.items(), Some(0));
-    find(&c, ".buttons button[type='button']").await.click().await.unwrap(); // Cancel
-    find(&c, "#lock").await.click().await.unwrap();
+    click(&c, ".buttons button[type='button']").await; // Cancel
+    click(&c, "#lock").await;
     wait_for_text(&c, "Unlock Keyward").await;
     assert!(c.find(fantoccini::Locator::Css("#unlock-remembered")).await.is_err(), "still offered after forgetting");
     driver.assert_output_free_of(&["gsk_KeyringApp0123456789", PASSPHRASE]);
@@ -672,7 +672,7 @@ async fn quitting_from_the_os_saves_checks_and_clears_the_clipboard() {
         let driver = Driver::start(&x.display, v.dir.path(), &v.path);
         let c = connect(&driver).await;
         type_text(&c, "#passphrase", PASSPHRASE).await;
-        find(&c, "#submit").await.click().await.unwrap();
+        click(&c, "#submit").await;
         find(&c, "li[data-name='k']").await;
 
         // A check recorded without saving (as Check all does until it ends), and a copy.
@@ -683,7 +683,7 @@ async fn quitting_from_the_os_saves_checks_and_clears_the_clipboard() {
         let status = c.execute_async(script, vec![]).await.unwrap();
         assert!(status.as_str().is_some_and(|s| !s.starts_with("error")), "{status}");
         assert!(!v.ok(&["show", "k"], None).contains("last check"), "saved already");
-        find(&c, "button[aria-label='Copy k']").await.click().await.unwrap();
+        click(&c, "button[aria-label='Copy k']").await;
         x.wait_for_clipboard(QUIT_KEY);
 
         let pid = app_pid(&v.path);
@@ -714,20 +714,20 @@ async fn lock_clears_the_clipboard_and_reloads_and_reveal_hides_itself() {
     let driver = Driver::start(&x.display, v.dir.path(), &v.path);
     let c = connect(&driver).await;
     type_text(&c, "#passphrase", PASSPHRASE).await;
-    find(&c, "#submit").await.click().await.unwrap();
+    click(&c, "#submit").await;
     find(&c, "li[data-name='k']").await;
 
     // A value of several lines pasted into the one-line key field is refused, not cut.
     x.copy_as_user("-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n");
-    find(&c, "#add").await.click().await.unwrap();
+    click(&c, "#add").await;
     find(&c, "#new-secret").await.send_keys("\u{E009}v\u{E000}").await.unwrap(); // Ctrl+V
     wait_for_text(&c, "This value has several lines").await;
     let value = find(&c, "#new-secret").await.prop("value").await.unwrap().unwrap_or_default();
     assert_eq!(value, "", "the pasted lines went into the field");
-    find(&c, ".buttons button[type='button']").await.click().await.unwrap(); // Cancel
+    click(&c, ".buttons button[type='button']").await; // Cancel
 
     // Revealed, still shown a few seconds later, hidden by itself after 10 s.
-    find(&c, "button[aria-label='Reveal k']").await.click().await.unwrap();
+    click(&c, "button[aria-label='Reveal k']").await;
     find(&c, "button[aria-label='Hide k']").await;
     tokio::time::sleep(Duration::from_secs(5)).await;
     assert!(c.find(fantoccini::Locator::Css("button[aria-label='Hide k']")).await.is_ok(), "hidden too soon");
@@ -739,9 +739,9 @@ async fn lock_clears_the_clipboard_and_reloads_and_reveal_hides_itself() {
 
     // Copy, then lock: the key leaves the clipboard and the page is a new one.
     c.execute("window.keywardTestMarker = 1", vec![]).await.unwrap();
-    find(&c, "button[aria-label='Copy k']").await.click().await.unwrap();
+    click(&c, "button[aria-label='Copy k']").await;
     x.wait_for_clipboard(LOCK_KEY);
-    find(&c, "#lock").await.click().await.unwrap();
+    click(&c, "#lock").await;
     wait_for_text(&c, "Unlock Keyward").await;
     assert_ne!(x.clipboard().as_deref(), Some(LOCK_KEY), "the key stayed on the clipboard after locking");
     let marker = c.execute("return typeof window.keywardTestMarker", vec![]).await.unwrap();

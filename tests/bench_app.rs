@@ -12,7 +12,7 @@
 //!   processes (private and PSS) is printed, then the growth from rounds 3-12 to the last ten (medians).
 
 use keyward_core::{SecretString, Vault};
-use keyward_e2e::webdriver::{Driver, app_pid, connect, find, listed_names, wait_for_text, wait_gone_within};
+use keyward_e2e::webdriver::{Driver, app_pid, click, connect, find, listed_names, wait_for_text, wait_gone_within};
 use keyward_e2e::x11::Xvfb;
 use std::time::Duration;
 
@@ -45,7 +45,7 @@ async fn search(path: &str) {
     let driver = Driver::start(&x.display, home.path(), std::path::Path::new(path));
     let c = connect(&driver).await;
     find(&c, "#passphrase").await.send_keys(&passphrase()).await.unwrap();
-    find(&c, "#submit").await.click().await.unwrap();
+    click(&c, "#submit").await;
     let keys = Vault::open(std::path::Path::new(path), keyward_core::Unlock::Passphrase(passphrase().into()))
         .expect("open the vault")
         .document()
@@ -128,7 +128,7 @@ async fn soak(minutes: u64) {
     let mut figures = Vec::new();
     while started.elapsed() < Duration::from_secs(minutes * 60) {
         find(&c, "#passphrase").await.send_keys(&passphrase()).await.unwrap();
-        find(&c, "#submit").await.click().await.unwrap();
+        click(&c, "#submit").await;
         wait_for_text(&c, "1000 keys").await;
         let search = find(&c, "#search").await;
         search.send_keys("anthropic staging").await.unwrap();
@@ -136,12 +136,12 @@ async fn soak(minutes: u64) {
         search.clear().await.unwrap();
         tokio::time::sleep(Duration::from_millis(300)).await;
         let first = listed_names(&c).await.into_iter().next().expect("a listed key");
-        find(&c, &format!("button[aria-label='Copy {first}']")).await.click().await.unwrap();
-        find(&c, "#check-all").await.click().await.unwrap();
+        click(&c, &format!("button[aria-label='Copy {first}']")).await;
+        click(&c, "#check-all").await;
         // Checking 1,000 keys can take longer than wait_gone's 20 s on a loaded machine (it did,
         // once, 35 minutes in, while `make test` ran beside it): up to 5 minutes here.
         wait_gone_within(&c, "#cancel-checks", Duration::from_secs(300)).await;
-        find(&c, "#lock").await.click().await.unwrap();
+        click(&c, "#lock").await;
         wait_for_text(&c, "Unlock Keyward").await;
         let (pss, private) = memory_mb(app_pid(&path));
         figures.push(private);

@@ -37,29 +37,29 @@ async fn after_locking_the_main_process_holds_none_of_the_keys() {
     // Unlock, list, copy one key, check them all.
     // Typed without reading the field back: WebDriver would copy the passphrase into the main process.
     find(&c, "#passphrase").await.send_keys(PASSPHRASE).await.unwrap();
-    find(&c, "#submit").await.click().await.unwrap();
+    click(&c, "#submit").await;
     for (name, _, _) in KEYS {
         find(&c, &format!("li[data-name='{name}']")).await;
     }
     // A key typed into the Add dialog and saved. Its length is read back, never its text.
-    find(&c, "#add").await.click().await.unwrap();
+    click(&c, "#add").await;
     type_secret(&c, "#new-secret", TYPED).await;
     let name = find(&c, "#new-name").await;
     name.clear().await.unwrap();
     name.send_keys("typed-memory").await.unwrap();
     type_text(&c, "#new-base-url", &providers.base_url("xai")).await;
-    find(&c, "#save").await.click().await.unwrap();
+    click(&c, "#save").await;
     find(&c, "li[data-name='typed-memory']").await;
 
     // A key revealed in the window passes through the main process too.
     // (Shown, then hidden. The page's text is not read here: WebDriver would copy it into the
     // main process itself.)
-    find(&c, "button[aria-label='Reveal anthropic-memory']").await.click().await.unwrap();
-    find(&c, "button[aria-label='Hide anthropic-memory']").await.click().await.unwrap();
+    click(&c, "button[aria-label='Reveal anthropic-memory']").await;
+    click(&c, "button[aria-label='Hide anthropic-memory']").await;
     find(&c, "button[aria-label='Reveal anthropic-memory']").await;
-    find(&c, "button[aria-label='Copy openai-memory']").await.click().await.unwrap();
+    click(&c, "button[aria-label='Copy openai-memory']").await;
     x.wait_for_clipboard(KEYS[0].2);
-    find(&c, "#check-all").await.click().await.unwrap();
+    click(&c, "#check-all").await;
     find(&c, "#cancel-checks").await;
     wait_gone(&c, "#cancel-checks").await;
     for (_, _, key) in KEYS {
@@ -78,7 +78,7 @@ async fn after_locking_the_main_process_holds_none_of_the_keys() {
     }
 
     // Lock.
-    find(&c, "#lock").await.click().await.unwrap();
+    click(&c, "#lock").await;
     wait_for_text(&c, "Unlock Keyward").await;
     assert_eq!(invoke(&c, "list_entries").await, "error: The vault is locked.");
 

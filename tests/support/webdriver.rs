@@ -125,6 +125,19 @@ pub async fn find(c: &Client, css: &str) -> fantoccini::elements::Element {
     })
 }
 
+/// Clicks the element `css` once it is there. It is scrolled to the middle of its scrolling box
+/// first: WebDriver scrolls an element only until it touches the edge, where the sticky buttons
+/// at the bottom of a long dialog can cover it ("element click intercepted", seen with
+/// WebKit's compositing off).
+pub async fn click(c: &Client, css: &str) {
+    let element = find(c, css).await;
+    let arg = serde_json::to_value(&element).expect("an element as a script argument");
+    c.execute("arguments[0].scrollIntoView({block: 'center', inline: 'nearest'});", vec![arg])
+        .await
+        .unwrap_or_else(|e| panic!("scroll {css} into view: {e}"));
+    element.click().await.unwrap_or_else(|e| panic!("click {css}: {e}"));
+}
+
 /// Types `text` into the field `css` and waits until the field holds it: under load WebKit
 /// may still be delivering the keystrokes when `send_keys` returns, and a click right after
 /// would act on a half-typed value (seen in CI: a path cut short named a folder that exists).
@@ -137,7 +150,16 @@ pub async fn type_text(c: &Client, css: &str, text: &str) {
         if value.contains(text) {
             return;
         }
-        assert!(Instant::now() < deadline, "{css} never held what was typed into it");
+        if Instant::now() > deadline {
+            // Where the keystrokes went instead (no values: the text may be a passphrase).
+            let focus = c
+                .execute("const e = document.activeElement; return e ? `${e.tagName}#${e.id}` : 'nothing'", vec![])
+                .await;
+            panic!(
+                "{css} never held what was typed into it ({} characters; the focus is on {focus:?})",
+                value.chars().count()
+            );
+        }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
@@ -165,6 +187,19 @@ pub async fn screenshot(c: &Client, name: &str) {
     let target = exe.ancestors().nth(3).expect("target dir");
     let dir = target.join("tmp").join("e2e-screenshots");
     std::fs::create_dir_all(&dir).unwrap();
+    // WebKit takes the screenshot after the page's next paint, and with compositing off (the
+    // app's setting) a page that has stopped changing schedules none: the call never returned.
+    // So a 1-pixel, invisible element changes on every frame for a second, then goes.
+    c.execute(
+        "const dot = document.createElement('div'); dot.setAttribute('aria-hidden', 'true');\
+         dot.style.cssText = 'position:fixed;left:0;top:0;width:1px;height:1px;pointer-events:none;opacity:0.01';\
+         document.body.append(dot); const until = performance.now() + 1000;\
+         (function tick(now) { dot.style.opacity = dot.style.opacity === '0.01' ? '0.02' : '0.01';\
+           if ((now ?? 0) < until) requestAnimationFrame(tick); else dot.remove(); })();",
+        vec![],
+    )
+    .await
+    .expect("a paint before the screenshot");
     let png = c.screenshot().await.expect("a screenshot");
     std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
 }
