@@ -5,6 +5,7 @@
 #  2. peak memory of all the app's processes, launch → unlocked + 5 s, with 1,000 keys
 #     (KeePassXC: a 1,000-entry database with the same keys, KDF tuned to the same ~0.75 s);
 #  3. WebKit's settings one by one and together (memory after unlock, warm start);
+#     a bare Tauri page with the same settings (src-tauri/examples/bare_page.rs) in 1. and 2.;
 #  4. search with 10,000 keys: keystroke → filtered list painted (tests/bench_app.rs).
 # Usage: scripts/bench-app.sh   (RUNS=5 by default). Figures go to docs/benchmarks.md by hand.
 set -euo pipefail
@@ -20,6 +21,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 npm run build --silent >/dev/null
 cargo build --release -q --features custom-protocol -p keyward-app
+cargo build --release -q --features custom-protocol -p keyward-app --example bare-page
 cargo build --release -q -p keyward-e2e --example bench-app
 bin="$(realpath "${CARGO_TARGET_DIR:-target}")/release"
 measure=scripts/bench_app_window.py
@@ -71,15 +73,18 @@ median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2
 
 for mode in cold warm; do
   flag=$([ "$mode" = cold ] && echo --cold || true)
-  : > "$work/k-$mode"; : > "$work/p-$mode"
+  : > "$work/k-$mode"; : > "$work/p-$mode"; : > "$work/b-$mode"
   for _ in $(seq "$runs"); do
     keyward python3 "$measure" start $flag -- >> "$work/k-$mode"
     keepassxc_ python3 "$measure" start $flag -- keepassxc "$work/kp.kdbx" >> "$work/p-$mode"
+    keyward python3 "$measure" start $flag -- "$bin/examples/bare-page" >> "$work/b-$mode"
   done
-  k=$(median < "$work/k-$mode"); p=$(median < "$work/p-$mode")
+  k=$(median < "$work/k-$mode"); p=$(median < "$work/p-$mode"); b=$(median < "$work/b-$mode")
   echo "start to unlock screen painted ($mode, median of $runs): Keyward ${k} s, KeePassXC ${p} s," \
-    "ratio $(awk -v k="$k" -v p="$p" 'BEGIN {printf "%.2f", k / p}')" \
-    "(Keyward runs: $(tr '\n' ' ' < "$work/k-$mode"); KeePassXC runs: $(tr '\n' ' ' < "$work/p-$mode"))"
+    "ratio $(awk -v k="$k" -v p="$p" 'BEGIN {printf "%.2f", k / p}'); bare Tauri page ${b} s," \
+    "ratio to KeePassXC $(awk -v b="$b" -v p="$p" 'BEGIN {printf "%.2f", b / p}')" \
+    "(Keyward runs: $(tr '\n' ' ' < "$work/k-$mode"); KeePassXC runs: $(tr '\n' ' ' < "$work/p-$mode");" \
+    "bare page runs: $(tr '\n' ' ' < "$work/b-$mode"))"
 done
 
 read -r kpeak krss kafter krss_after kprocs < <(keyward python3 "$measure" memory \
@@ -90,11 +95,17 @@ echo "memory with 1,000 keys unlocked (PSS of all processes, MB): Keyward peak $
   "${kafter} (${kprocs} processes; RSS sum peak ${krss}); KeePassXC peak ${ppeak}, after ${pafter}" \
   "(${pprocs} processes; RSS peak ${prss}); ratio peak $(awk -v a="$kpeak" -v b="$ppeak" 'BEGIN {printf "%.2f", a / b}')," \
   "after unlock $(awk -v a="$kafter" -v b="$pafter" 'BEGIN {printf "%.2f", a / b}')"
+read -r _ _ bafter _ bprocs < <(keyward python3 "$measure" memory --title "^Bare Tauri page$" -- \
+  "$bin/examples/bare-page")
+echo "memory of a bare Tauri page with the same WebKit settings, 5 s after it appears: ${bafter} MB" \
+  "(${bprocs} processes); Keyward with 1,000 keys unlocked against it:" \
+  "$(awk -v a="$kafter" -v b="$bafter" 'BEGIN {printf "%.2f", a / b}'); against KeePassXC:" \
+  "$(awk -v a="$bafter" -v b="$pafter" 'BEGIN {printf "%.2f", a / b}')"
 
 # WebKit's settings (src-tauri/src/webview_tuning.rs), each alone and together, in this same run:
 # memory 5 s after unlock (median of WEBKIT_RUNS) and warm start to painted. "none" = WebKit's
 # and wry's defaults; a name = that setting alone; "all" = every setting (what Keyward ships).
-settings=(cache-model page-cache webgl webaudio dns-prefetch)
+settings=(cache-model page-cache webgl webaudio dns-prefetch compositing)
 wruns="${WEBKIT_RUNS:-3}"
 for variant in none "${settings[@]}" all; do
   case "$variant" in

@@ -7,7 +7,7 @@ mod quit_signals;
 mod session_watch;
 mod settings;
 mod state;
-mod webview_tuning;
+pub mod webview_tuning;
 
 pub use state::AppState;
 use tauri::Manager;
