@@ -64,10 +64,13 @@ xvfb=$!
 while [ ! -s "$work/display" ]; do sleep 0.05; done
 export DISPLAY=":$(cat "$work/display")"
 
-keyward() {
+# kenv VAR=VALUE... CMD...: runs CMD in Keyward's test home; keyward VAR=VALUE... CMD...: the
+# same, with Keyward itself as the last argument (CMD is the measuring script).
+kenv() {
   env HOME="$work/khome" XDG_CONFIG_HOME="$work/khome/config" XDG_DATA_HOME="$work/khome/data" \
-    KEYWARD_VAULT="$work/k1000/vault.age" "$@" "$bin/keyward-app"
+    KEYWARD_VAULT="$work/k1000/vault.age" "$@"
 }
+keyward() { kenv "$@" "$bin/keyward-app"; }
 keepassxc_() { env HOME="$work/kphome" XDG_CONFIG_HOME="$work/kphome/.config" "$@"; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
@@ -77,7 +80,8 @@ for mode in cold warm; do
   for _ in $(seq "$runs"); do
     keyward python3 "$measure" start $flag -- >> "$work/k-$mode"
     keepassxc_ python3 "$measure" start $flag -- keepassxc "$work/kp.kdbx" >> "$work/p-$mode"
-    keyward python3 "$measure" start $flag -- "$bin/examples/bare-page" >> "$work/b-$mode"
+    kenv python3 "$measure" start $flag -- "$bin/examples/bare-page" >> "$work/b-$mode" ||
+      echo "bare page: one start was never painted" >&2
   done
   k=$(median < "$work/k-$mode"); p=$(median < "$work/p-$mode"); b=$(median < "$work/b-$mode")
   echo "start to unlock screen painted ($mode, median of $runs): Keyward ${k} s, KeePassXC ${p} s," \
@@ -95,7 +99,7 @@ echo "memory with 1,000 keys unlocked (PSS of all processes, MB): Keyward peak $
   "${kafter} (${kprocs} processes; RSS sum peak ${krss}); KeePassXC peak ${ppeak}, after ${pafter}" \
   "(${pprocs} processes; RSS peak ${prss}); ratio peak $(awk -v a="$kpeak" -v b="$ppeak" 'BEGIN {printf "%.2f", a / b}')," \
   "after unlock $(awk -v a="$kafter" -v b="$pafter" 'BEGIN {printf "%.2f", a / b}')"
-read -r _ _ bafter _ bprocs < <(keyward python3 "$measure" memory --title "^Bare Tauri page$" -- \
+read -r _ _ bafter _ bprocs < <(kenv python3 "$measure" memory --title "^Bare Tauri page$" -- \
   "$bin/examples/bare-page")
 echo "memory of a bare Tauri page with the same WebKit settings, 5 s after it appears: ${bafter} MB" \
   "(${bprocs} processes); Keyward with 1,000 keys unlocked against it:" \

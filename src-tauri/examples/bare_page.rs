@@ -11,6 +11,8 @@ fn main() {
     let mut context = tauri::generate_context!();
     // Not Keyward's window (its page) from tauri.conf.json: only the bare one below.
     context.config_mut().app.windows.clear();
+    // Its own WebKit data folder, not Keyward's (both run in the benchmark's one home).
+    context.config_mut().identifier = "dev.keyward.bare-page".into();
     tauri::Builder::default()
         // Served the way Keyward's own page is: from the binary, through a custom URI scheme.
         .register_uri_scheme_protocol("bare", |_, _| {

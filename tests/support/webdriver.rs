@@ -189,18 +189,23 @@ pub async fn screenshot(c: &Client, name: &str) {
     std::fs::create_dir_all(&dir).unwrap();
     // WebKit takes the screenshot after the page's next paint, and with compositing off (the
     // app's setting) a page that has stopped changing schedules none: the call never returned.
-    // So a 1-pixel, invisible element changes on every frame for a second, then goes.
+    // So a 1-pixel, invisible element changes on every frame until the screenshot is taken
+    // (at most 30 s), then goes.
     c.execute(
         "const dot = document.createElement('div'); dot.setAttribute('aria-hidden', 'true');\
          dot.style.cssText = 'position:fixed;left:0;top:0;width:1px;height:1px;pointer-events:none;opacity:0.01';\
-         document.body.append(dot); const until = performance.now() + 1000;\
+         document.body.append(dot); window.__screenshotNudge = true; const until = performance.now() + 30000;\
          (function tick(now) { dot.style.opacity = dot.style.opacity === '0.01' ? '0.02' : '0.01';\
-           if ((now ?? 0) < until) requestAnimationFrame(tick); else dot.remove(); })();",
+           if (window.__screenshotNudge && (now ?? 0) < until) requestAnimationFrame(tick); else dot.remove(); })();",
         vec![],
     )
     .await
     .expect("a paint before the screenshot");
-    let png = c.screenshot().await.expect("a screenshot");
+    let png = tokio::time::timeout(Duration::from_secs(60), c.screenshot())
+        .await
+        .unwrap_or_else(|_| panic!("the screenshot {name} did not come within 60 s"))
+        .expect("a screenshot");
+    c.execute("window.__screenshotNudge = false;", vec![]).await.expect("the paints stopped");
     std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
 }
 
