@@ -130,12 +130,18 @@ pub async fn find(c: &Client, css: &str) -> fantoccini::elements::Element {
 /// at the bottom of a long dialog can cover it ("element click intercepted", seen with
 /// WebKit's compositing off).
 pub async fn click(c: &Client, css: &str) {
+    let element = in_middle(c, css).await;
+    element.click().await.unwrap_or_else(|e| panic!("click {css}: {e}"));
+}
+
+/// The element `css`, once it is there, scrolled to the middle of its scrolling box.
+async fn in_middle(c: &Client, css: &str) -> fantoccini::elements::Element {
     let element = find(c, css).await;
     let arg = serde_json::to_value(&element).expect("an element as a script argument");
     c.execute("arguments[0].scrollIntoView({block: 'center', inline: 'nearest'});", vec![arg])
         .await
         .unwrap_or_else(|e| panic!("scroll {css} into view: {e}"));
-    element.click().await.unwrap_or_else(|e| panic!("click {css}: {e}"));
+    element
 }
 
 /// Types `text` into the field `css` and waits until the field holds it: under load WebKit
@@ -248,9 +254,9 @@ pub async fn wait_gone_within(c: &Client, css: &str, limit: Duration) {
     }
 }
 
-/// Chooses a value in a <select>.
+/// Chooses a value in a <select> (scrolled to the middle first, like `click`).
 pub async fn select(c: &Client, css: &str, value: &str) {
-    find(c, css).await.select_by_value(value).await.unwrap_or_else(|e| panic!("select {value} in {css}: {e}"));
+    in_middle(c, css).await.select_by_value(value).await.unwrap_or_else(|e| panic!("select {value} in {css}: {e}"));
 }
 
 /// Texts of the listed keys' names, in order.
