@@ -1,5 +1,6 @@
 //! Tauri build script: capabilities live in src-tauri/capabilities, and the app manifest lists
-//! every command so that each must be granted explicitly by a capability.
+//! every command (read from their one declaration) so that each must be granted explicitly by a
+//! capability.
 
 fn main() {
     // wipe_on_free.rs: the app's own `free` and `realloc` come first for every library it loads.
@@ -12,45 +13,17 @@ fn main() {
     }
     println!("cargo:rerun-if-changed=src-tauri/capabilities");
     println!("cargo:rerun-if-changed=tauri.conf.json");
-    let manifest = tauri_build::AppManifest::new().commands(&[
-        "vault_status",
-        "choose_vault",
-        "browse_vault",
-        "create_vault",
-        "unlock",
-        "unlock_remembered",
-        "forget_device",
-        "lock",
-        "refresh_vault",
-        "change_passphrase",
-        "list_entries",
-        "add_entry",
-        "detect_provider",
-        "copy_entry",
-        "check_entry",
-        "save_checks",
-        "reveal_entry",
-        "delete_entry",
-        "undo_delete",
-        "edit_entry",
-        "replace_key",
-        "entry_consents",
-        "trust_entry",
-        "restore_value",
-        "open_provider_page",
-        "preview_import",
-        "import_file",
-        "export_env",
-        "browse_file",
-        "team_status",
-        "make_team",
-        "add_member",
-        "remove_member",
-        "copy_public_key",
-        "merge_conflict_copies",
-        "get_settings",
-        "set_settings",
-    ]);
+    // The commands are declared once, in src/commands.rs (`fn name(ctx, …)` lines in
+    // `commands! { … }`); each gets its own permission, which the capability must grant.
+    println!("cargo:rerun-if-changed=src-tauri/src/commands.rs");
+    let source = std::fs::read_to_string("src-tauri/src/commands.rs").expect("src-tauri/src/commands.rs");
+    let names: Vec<&str> = source
+        .lines()
+        .filter_map(|l| l.trim_start().strip_prefix("fn "))
+        .filter_map(|rest| rest.split_once("(ctx").map(|(name, _)| name))
+        .collect();
+    let names: &'static [&'static str] = Vec::leak(names.into_iter().map(|n| &*String::leak(n.to_string())).collect());
+    let manifest = tauri_build::AppManifest::new().commands(names);
     let attributes = tauri_build::Attributes::new()
         .capabilities_path_pattern("./src-tauri/capabilities/**/*")
         .app_manifest(manifest);

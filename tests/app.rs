@@ -90,7 +90,7 @@ async fn create_add_check_copy_search_lock_unlock() {
     click(&c, "#lock").await;
     wait_for_text(&c, "Unlock Keyward").await;
     assert!(!html(&c).await.contains("openai-production"));
-    assert_eq!(invoke(&c, "list_entries").await, "error: The vault is locked.");
+    assert_eq!(invoke(&c, "list_entries").await, "error: locked: The vault is locked.");
     type_text(&c, "#passphrase", "not the passphrase").await;
     click(&c, "#submit").await;
     wait_for_text(&c, "The passphrase is wrong").await;
@@ -612,13 +612,13 @@ async fn remember_on_this_device_unlocks_from_the_os_keyring() {
     // The session locks (the screensaver says so on the session bus): Keyward locks too.
     keyring.bus.signal("/org/freedesktop/ScreenSaver", "org.freedesktop.ScreenSaver.ActiveChanged", &["boolean:true"]);
     wait_for_text(&c, "Unlock Keyward").await;
-    assert_eq!(invoke(&c, "list_entries").await, "error: The vault is locked.");
+    assert_eq!(invoke(&c, "list_entries").await, "error: locked: The vault is locked.");
     click(&c, "#unlock-remembered").await;
     find(&c, "li[data-name='k']").await;
     // The machine is about to sleep (logind on the system bus): locked as well.
     system.signal("/org/freedesktop/login1", "org.freedesktop.login1.Manager.PrepareForSleep", &["boolean:true"]);
     wait_for_text(&c, "Unlock Keyward").await;
-    assert_eq!(invoke(&c, "list_entries").await, "error: The vault is locked.");
+    assert_eq!(invoke(&c, "list_entries").await, "error: locked: The vault is locked.");
     click(&c, "#unlock-remembered").await;
     find(&c, "li[data-name='k']").await;
 
@@ -657,8 +657,8 @@ async fn remember_on_this_device_unlocks_from_the_os_keyring() {
 }
 
 /// Quitting from the OS (SIGTERM at logout or shutdown, SIGINT, SIGHUP) takes the app's normal
-/// way out: a check result not saved yet is saved, the key it copied is cleared, and the
-/// process ends.
+/// way out: the result of a Check all still running is saved, the key it copied is cleared,
+/// and the process ends.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn quitting_from_the_os_saves_checks_and_clears_the_clipboard() {
     use keyward_e2e::{PASSPHRASE, TestVault};
@@ -666,22 +666,26 @@ async fn quitting_from_the_os_saves_checks_and_clears_the_clipboard() {
     const QUIT_KEY: &str = "sk-proj-QuitTest0123456789abcdefghijklmnop";
     let x = Xvfb::start();
     let providers = FakeProviders::start();
+    // Accepts connections and never answers.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     for signal in ["-TERM", "-INT", "-HUP"] {
         let v = TestVault::new();
         v.ok(&["add", "k", "--provider", "openai", "--base-url", &providers.base_url("openai")], Some(QUIT_KEY));
+        let slow = format!("http://{}/v1", silent.local_addr().unwrap());
+        v.ok(
+            &["add", "slow", "--provider", "openai", "--base-url", &slow],
+            Some("sk-proj-NeverAnswered0123456789abcd"),
+        );
         let driver = Driver::start(&x.display, v.dir.path(), &v.path);
         let c = connect(&driver).await;
         type_text(&c, "#passphrase", PASSPHRASE).await;
         click(&c, "#submit").await;
         find(&c, "li[data-name='k']").await;
 
-        // A check recorded without saving (as Check all does until it ends), and a copy.
-        let script = "const done = arguments[arguments.length - 1];\
-            const api = window.__TAURI_INTERNALS__;\
-            api.invoke('list_entries').then(l => api.invoke('check_entry', { id: l[0].id, deep: false, save: false }))\
-              .then(r => done(r.status), e => done('error: ' + e));";
-        let status = c.execute_async(script, vec![]).await.unwrap();
-        assert!(status.as_str().is_some_and(|s| !s.starts_with("error")), "{status}");
+        // Check all: "k" is answered, "slow" never is, so the run is still going (nothing saved
+        // yet) when the app is told to quit.
+        click(&c, "#check-all").await;
+        wait_for_text(&c, "Checked 1 of 2").await;
         assert!(!v.ok(&["show", "k"], None).contains("last check"), "saved already");
         click(&c, "button[aria-label='Copy k']").await;
         x.wait_for_clipboard(QUIT_KEY);

@@ -1,18 +1,21 @@
-//! Copying a key: written by Rust with the secret hint (hidden from clipboard history where the
-//! OS allows), cleared after a while unless the user copied something else since.
+//! Copying in Rust: the key goes to the clipboard marked secret (hidden from clipboard history
+//! where the OS allows), and is cleared after a while unless something else was copied since.
 
 use crate::AppState;
-use keyward_core::{Secret, clipboard};
+use keyward_core::{Secret, VaultError, clipboard};
 use std::time::Duration;
-use tauri::{AppHandle, Manager};
+use tauri::{AppHandle, Manager, Runtime};
 use tauri_plugin_clipboard_manager::ClipboardExt;
 
-/// Puts `secret` on the clipboard and clears it after `clear_after` if it is still there.
-pub fn copy(app: &AppHandle, secret: Secret, clear_after: Duration) -> Result<(), String> {
-    app.clipboard().write_secret(secret.expose()).map_err(|_| "The clipboard is not available.".to_string())?;
+fn unavailable() -> VaultError {
+    VaultError::Unavailable("The clipboard is not available.".into())
+}
+
+/// Copies `secret` and clears it after `clear_after` if the clipboard still holds it then.
+pub fn copy<R: Runtime>(app: &AppHandle<R>, secret: Secret, clear_after: Duration) -> Result<(), VaultError> {
+    app.clipboard().write_secret(secret.expose()).map_err(|_| unavailable())?;
     let state = app.state::<AppState>();
-    *state.copied.lock().unwrap() = Some(secret);
-    // Each copy has its own timer; an earlier copy's timer must not cut a later one short.
+    *state.copied.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(secret);
     let generation = state.copy_generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
@@ -25,8 +28,13 @@ pub fn copy(app: &AppHandle, secret: Secret, clear_after: Duration) -> Result<()
     Ok(())
 }
 
-/// Clears the clipboard if it still holds the key we put there.
-pub fn clear_if_ours(app: &AppHandle) {
+/// Copies text that is not a secret (my public key).
+pub fn copy_text<R: Runtime>(app: &AppHandle<R>, text: String) -> Result<(), VaultError> {
+    app.clipboard().write_text(text).map_err(|_| unavailable())
+}
+
+/// Clears the clipboard if it still holds the key we copied.
+pub fn clear_if_ours<R: Runtime>(app: &AppHandle<R>) {
     let state = app.state::<AppState>();
     let mut copied = state.copied.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let Some(ours) = copied.as_ref() else { return };

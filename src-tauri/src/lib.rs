@@ -2,15 +2,40 @@
 //! the webview gets masked values, and copying happens here.
 
 mod clipboard;
-mod commands;
+mod command_schema;
+#[cfg(test)]
+mod command_tests;
+pub mod commands;
+mod dialogs;
+mod qr;
 mod quit_signals;
 mod session_watch;
-mod settings;
 mod state;
 pub mod webview_tuning;
+mod window;
 
+pub use command_schema::typescript;
 pub use state::AppState;
-use tauri::Manager;
+use tauri::{AppHandle, Manager, Runtime};
+
+/// Locks: clears the clipboard if it holds our key, stops checks, saves pending check results
+/// and drops the vault (which wipes its secrets). Also when the session locks or the machine
+/// sleeps, and at quit.
+pub fn lock_now<R: Runtime>(app: &AppHandle<R>) {
+    // The clipboard first: saving pending check results may wait for the vault.
+    clipboard::clear_if_ours(app);
+    let state = app.state::<AppState>();
+    if let Some(cancel) = state.checks.lock().unwrap_or_else(std::sync::PoisonError::into_inner).as_ref() {
+        cancel.cancel();
+    }
+    state.session().lock();
+    window::set_title(app, "Keyward");
+}
+
+/// The app's configuration, capabilities and embedded UI.
+fn context<R: Runtime>() -> tauri::Context<R> {
+    tauri::generate_context!()
+}
 
 /// Starts the app.
 pub fn run() {
@@ -29,60 +54,24 @@ pub fn run() {
             quit_signals::start(app.handle());
             // A remembered vault that was deleted since: its passphrase leaves the keyring.
             std::thread::spawn(|| {
-                let _ = keyward_core::remember::forget_deleted(&commands::data_dir());
+                if let Ok(device) = keyward_core::device::Device::here() {
+                    let _ = keyward_core::remember::forget_deleted(&device.data_dir);
+                }
             });
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::vault::vault_status,
-            commands::vault::choose_vault,
-            commands::vault::browse_vault,
-            commands::vault::create_vault,
-            commands::vault::unlock,
-            commands::vault::unlock_remembered,
-            commands::vault::forget_device,
-            commands::vault::lock,
-            commands::vault::refresh_vault,
-            commands::vault::change_passphrase,
-            commands::entries::list_entries,
-            commands::entries::add_entry,
-            commands::entries::detect_provider,
-            commands::entries::copy_entry,
-            commands::entries::check_entry,
-            commands::entries::save_checks,
-            commands::entries::reveal_entry,
-            commands::entries::delete_entry,
-            commands::entries::undo_delete,
-            commands::entries::edit_entry,
-            commands::entries::replace_key,
-            commands::entries::entry_consents,
-            commands::entries::trust_entry,
-            commands::entries::restore_value,
-            commands::entries::open_provider_page,
-            commands::transfer::preview_import,
-            commands::transfer::import_file,
-            commands::transfer::export_env,
-            commands::transfer::browse_file,
-            commands::team::team_status,
-            commands::team::make_team,
-            commands::team::add_member,
-            commands::team::remove_member,
-            commands::team::copy_public_key,
-            commands::team::merge_conflict_copies,
-            commands::settings::get_settings,
-            commands::settings::set_settings,
-        ])
-        .build(tauri::generate_context!())
+        .invoke_handler(commands::handler())
+        .build(context())
         .expect("the Keyward window could not be created")
         .run(|app, event| match event {
             // Quitting, from the window or from the OS (quit_signals): leave nothing on the
             // clipboard, nothing unsaved and nothing unlocked. This must happen here, before the
             // plugins are torn down: at `Exit` the clipboard plugin is gone (and panics if used).
-            tauri::RunEvent::ExitRequested { .. } => commands::vault::lock_now(app, &app.state::<AppState>()),
+            tauri::RunEvent::ExitRequested { .. } => lock_now(app),
             // Whatever way the loop ends, the secrets are dropped (wiped).
             tauri::RunEvent::Exit => {
                 let state = app.state::<AppState>();
-                *state.vault.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+                state.session().lock();
                 *state.copied.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = None;
             }
             _ => {}

@@ -40,7 +40,7 @@ fn watch(app: &AppHandle, bus: Bus, rule: &str, needs_true: bool) {
             // On the app's own worker threads, as the Lock button's command runs.
             let app = app.clone();
             tauri::async_runtime::spawn_blocking(move || {
-                crate::commands::vault::lock_now(&app, &app.state::<crate::AppState>());
+                crate::lock_now(&app);
                 // A fresh page: nothing revealed stays in the window, and it shows the unlock
                 // screen even while a hidden window's timers are paused.
                 if let Some(window) = app.get_webview_window("main") {

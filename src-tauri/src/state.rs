@@ -1,44 +1,42 @@
-//! What the app holds between commands: the vault file's path and, while unlocked, the vault.
+//! What the app holds between commands: the session on the vault (keyward-core decides
+//! everything about it), the key last copied, and the Check all running now.
 
-use keyward_core::Vault;
-use std::path::PathBuf;
-use std::sync::Mutex;
+use keyward_core::api::Session;
+use keyward_core::device::Device;
+use std::sync::{Mutex, MutexGuard};
 
 pub struct AppState {
-    pub path: Mutex<PathBuf>,
-    /// `Some` while unlocked. Dropping the vault wipes its secrets.
-    pub vault: Mutex<Option<Vault>>,
+    /// The session: which vault, and while unlocked the vault itself (wiped when dropped).
+    pub session: Mutex<Session>,
     /// The key last copied, to clear it only if the clipboard still holds it.
     pub copied: Mutex<Option<keyward_core::Secret>>,
-    pub settings: Mutex<crate::settings::Settings>,
     /// Counts copies, so that only the last copy's timer clears the clipboard.
     pub copy_generation: std::sync::atomic::AtomicU64,
-    /// Set by the first lock: from then on a remembered passphrase is used only when asked.
-    pub locked_once: std::sync::atomic::AtomicBool,
-    /// Check results recorded in the vault but not saved yet (Check all saves once at the end).
-    pub unsaved_checks: std::sync::atomic::AtomicBool,
-    /// The key deleted last, for Undo.
-    pub deleted: Mutex<Option<keyward_core::Entry>>,
+    /// Stops the Check all running now.
+    pub checks: Mutex<Option<keyward_core::check::Cancel>>,
 }
 
 impl AppState {
+    /// The vault named by KEYWARD_VAULT, else the one opened last on this device, else the
+    /// default place.
     pub fn new() -> Self {
-        let settings = crate::settings::Settings::load();
-        // KEYWARD_VAULT, else the vault opened last on this device, else the default place.
-        let path = std::env::var_os("KEYWARD_VAULT")
-            .map(PathBuf::from)
-            .or_else(|| settings.recent_vaults.iter().find(|p| p.is_file()).cloned())
-            .unwrap_or_else(default_path);
+        // Without a known data folder (no HOME), the current folder holds Keyward's data.
+        let device = Device::here().unwrap_or_else(|_| Device::at(std::path::Path::new("."), "someone"));
+        Self::with_session(Session::last_opened(device))
+    }
+
+    pub fn with_session(session: Session) -> Self {
         AppState {
-            path: Mutex::new(path),
-            vault: Mutex::new(None),
+            session: Mutex::new(session),
             copied: Mutex::new(None),
-            settings: Mutex::new(settings),
-            deleted: Mutex::new(None),
-            unsaved_checks: std::sync::atomic::AtomicBool::new(false),
-            locked_once: std::sync::atomic::AtomicBool::new(false),
             copy_generation: std::sync::atomic::AtomicU64::new(0),
+            checks: Mutex::new(None),
         }
+    }
+
+    /// The session, even after a command panicked while holding it (locking must still work).
+    pub fn session(&self) -> MutexGuard<'_, Session> {
+        self.session.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
@@ -46,8 +44,4 @@ impl Default for AppState {
     fn default() -> Self {
         Self::new()
     }
-}
-
-fn default_path() -> PathBuf {
-    crate::commands::data_dir().join("vault.age")
 }

@@ -219,11 +219,12 @@ pub async fn html(c: &Client) -> String {
     c.source().await.unwrap()
 }
 
-/// Calls a command the way the page does, and returns its answer (or "error: …") as JSON text.
+/// Calls a command the way the page does, and returns its answer as JSON text, or
+/// "error: KIND: sentence" (the core's typed errors) or "error: …" (Tauri's own).
 pub async fn invoke(c: &Client, command: &str) -> String {
     let script = format!(
         "const done = arguments[arguments.length - 1];\
-         window.__TAURI_INTERNALS__.invoke('{command}').then(r => done(JSON.stringify(r)), e => done('error: ' + e));"
+         window.__TAURI_INTERNALS__.invoke('{command}').then(r => done(JSON.stringify(r)), e => done('error: ' + (e && e.kind ? e.kind + ': ' + e.message : e)));"
     );
     c.execute_async(&script, vec![]).await.unwrap().as_str().unwrap_or_default().to_string()
 }

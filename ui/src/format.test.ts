@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { EntrySummary } from "./api";
-import { applyFilters, badges, facets, filterEntries, isMultiLine, NO_FILTERS, strength, suggestName, timeAgo, type Filters } from "./format";
+import { applyFilters, badges, facets, filterEntries, isMultiLine, NO_FILTERS, suggestName, timeAgo, type Filters } from "./format";
 
 function entry(over: Partial<EntrySummary>): EntrySummary {
   return {
     id: "1", name: "openai-dev", provider: "openai", provider_name: "OpenAI", masked: "sk-proj-…abcd",
     env_var: "OPENAI_API_KEY", base_url: null, sent_to: null, environment: "development", tags: ["web"], notes: null,
-    updated_at: "2026-01-01T00:00:00Z", expires_on: null, rotation_days: null, last_check: null, history: [], organization: null, project: null, keys_url: "", billing_url: "", ...over,
+    created_at: "2026-01-01T00:00:00Z", updated_at: "2026-01-01T00:00:00Z", updated_by: "ann@test", history_len: 0, expires_on: null, rotation_days: null, last_check: null, history: [], organization: null, project: null, keys_url: "", billing_url: "", ...over,
   };
 }
 
@@ -39,11 +39,7 @@ describe("badges", () => {
   });
 });
 
-describe("strength and names", () => {
-  it("rates passphrases", () => {
-    expect(strength("abc").label).toBe("too short");
-    expect(strength("correct horse battery staple").label).toBe("strong");
-  });
+describe("names", () => {
   it("suggests unique names", () => {
     expect(suggestName("openai", "production", new Set())).toBe("openai-production");
     expect(suggestName("openai", "", new Set(["openai"]))).toBe("openai-2");

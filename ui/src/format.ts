@@ -116,16 +116,6 @@ export function badges(e: EntrySummary, now: Date = new Date()): Badge[] {
   return out;
 }
 
-/** A rough passphrase strength, 0 (weak) to 4 (strong), with a word for it. */
-export function strength(passphrase: string): { score: number; label: string } {
-  const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^a-zA-Z0-9]/].filter((r) => r.test(passphrase)).length;
-  const length = passphrase.length;
-  let score = length >= 20 ? 4 : length >= 14 ? 3 : length >= 10 ? 2 : length >= 6 ? 1 : 0;
-  if (classes >= 3 && score < 4 && length >= 8) score += 1;
-  const labels = ["too short", "weak", "fair", "good", "strong"];
-  return { score, label: labels[score] };
-}
-
 /** A name for a new key: the provider and environment, made unique. */
 export function suggestName(provider: string | null, environment: string, taken: Set<string>): string {
   const base = [provider ?? "key", environment].filter(Boolean).join("-").toLowerCase() || "key";

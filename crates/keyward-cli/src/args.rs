@@ -105,10 +105,11 @@ pub enum Command {
     /// Copy the key to the clipboard and clear it after a while
     Copy {
         name: String,
-        /// Seconds before the clipboard is cleared (unless you copied something else)
-        #[arg(long, default_value_t = keyward_core::clipboard::DEFAULT_CLEAR_AFTER.as_secs(), value_name = "SECS",
+        /// Seconds before the clipboard is cleared (unless you copied something else); default:
+        /// this device's setting (30 s unless changed in the app)
+        #[arg(long, value_name = "SECS",
               value_parser = clap::value_parser!(u64).range(1..=keyward_core::clipboard::MAX_CLEAR_AFTER.as_secs()))]
-        clear_after: u64,
+        clear_after: Option<u64>,
     },
     /// Change a key's name, metadata or value (the old value is kept in its history)
     Edit {
@@ -252,17 +253,37 @@ fn parse_expiry(text: &str) -> Result<Expiry, String> {
 }
 
 impl FieldArgs {
-    pub fn into_fields(self) -> keyward_core::EntryFields {
-        keyward_core::EntryFields {
+    /// A new key with these details.
+    pub fn into_new(self, name: &str, secret: keyward_core::Secret) -> keyward_core::api::NewEntry {
+        keyward_core::api::NewEntry {
+            name: name.to_string(),
+            secret,
             provider: self.provider,
+            env_var: self.env_var,
+            organization: self.organization,
+            project: self.project,
+            environment: self.environment,
+            tags: self.tags,
+            notes: self.notes,
             base_url: self.base_url,
+            expires_on: self.expires.and_then(|e| e.0),
+            rotation_days: self.rotate_days,
+        }
+    }
+
+    /// The changes these flags ask for (a flag not given leaves its field as it is).
+    pub fn into_edit(self, new_name: Option<&str>) -> keyward_core::api::EditEntry {
+        keyward_core::api::EditEntry {
+            name: new_name.map(str::to_string),
+            provider: self.provider,
+            env_var: self.env_var,
             organization: self.organization,
             project: self.project,
             environment: self.environment,
             tags: (!self.tags.is_empty()).then_some(self.tags),
             notes: self.notes,
-            env_var: self.env_var,
-            expires_on: self.expires.map(|e| e.0),
+            base_url: self.base_url,
+            expires_on: self.expires.map(|e| e.0.map(|d| d.to_string()).unwrap_or_default()),
             rotation_days: self.rotate_days,
         }
     }

@@ -51,18 +51,9 @@ pub fn new_passphrase_env(for_init: bool) -> &'static str {
     if for_init { PASSPHRASE_ENV } else { NEW_PASSPHRASE_ENV }
 }
 
+/// Refuses a trivially guessable new passphrase (the core's rule, also the app's).
 fn check_new(p: &SecretString) -> Result<(), VaultError> {
-    use keyward_core::ExposeSecret;
-    let len = p.expose_secret().chars().count();
-    if len == 0 {
-        return Err(VaultError::Invalid("The passphrase is empty.".into()));
-    }
-    if len < 10 {
-        eprintln!(
-            "warning: this passphrase is short. A forgotten passphrase cannot be recovered, and a short one can be guessed."
-        );
-    }
-    Ok(())
+    keyward_core::passphrase::acceptable(p)
 }
 
 fn from_env(var: &str) -> Option<SecretString> {

@@ -25,8 +25,14 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             eprintln!("keyward: {e}");
-            if matches!(e, keyward_core::VaultError::VaultChanged { .. }) {
-                eprintln!("keyward: if you expected it, run the command again with --accept-change.");
+            match e.kind() {
+                keyward_core::ErrorKind::VaultChanged => {
+                    eprintln!("keyward: if you expected it, run the command again with --accept-change.")
+                }
+                keyward_core::ErrorKind::OtherProvider => {
+                    eprintln!("keyward: to replace it anyway, run the command again with --provider ID.")
+                }
+                _ => {}
             }
             ExitCode::FAILURE
         }
@@ -56,7 +62,7 @@ fn dispatch(cli: Cli) -> Result<u8, keyward_core::VaultError> {
         Command::List { json } => entries::list(&ctx, json)?,
         Command::Show { name, json } => entries::show(&ctx, &name, json)?,
         Command::Get { name } => entries::get(&ctx, &name)?,
-        Command::Copy { name, clear_after } => copy::copy(&ctx, &name, Duration::from_secs(clear_after))?,
+        Command::Copy { name, clear_after } => copy::copy(&ctx, &name, clear_after)?,
         Command::Edit { name, new_name, fields, secret_stdin } => {
             entries::edit(&ctx, &name, new_name.as_deref(), fields, secret_stdin)?
         }
@@ -69,12 +75,12 @@ fn dispatch(cli: Cli) -> Result<u8, keyward_core::VaultError> {
         Command::Import { file, all } => transfer::import(&ctx, &file, all)?,
         Command::Export { format: _, names } => transfer::export(&ctx, &names)?,
         Command::Test { names, all, deep, json, timeout, proxy } => {
-            let options = keyward_core::check::CheckOptions {
-                deep,
-                timeout: Duration::from_secs(timeout),
-                proxy,
-                ..Default::default()
-            };
+            // This device's settings (the proxy set in the app), then the flags.
+            let mut options = ctx.session().settings().check_options(deep);
+            options.timeout = Duration::from_secs(timeout);
+            if proxy.is_some() {
+                options.proxy = proxy;
+            }
             let all_valid = test::test(&ctx, &names, all, options, json)?;
             return Ok(if all_valid { 0 } else { 1 });
         }

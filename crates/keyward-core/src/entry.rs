@@ -90,6 +90,7 @@ pub struct HistoryItem {
 
 /// The outcome of the last key check. Holds no secret.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct LastCheck {
     /// One word from the key-check vocabulary (`valid`, `invalid`, …).
     pub status: String,
@@ -108,10 +109,13 @@ pub struct LastCheck {
     pub latency_ms: Option<u64>,
     /// It was a deep check (one paid generation request).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<bool>", optional))]
     pub deep: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(skip))]
     pub signed: Option<Signed>,
     #[serde(flatten)]
+    #[cfg_attr(feature = "ts", ts(skip))]
     pub unknown: Map<String, Value>,
 }
 
@@ -128,12 +132,15 @@ pub struct Tombstone {
 
 impl Entry {
     /// Replaces the secret, moving the old value into the history (stamped `at`, which should
-    /// come from [`Entry::next_time`]). Does nothing when the value is unchanged.
+    /// come from [`Entry::next_time`]) and dropping the last check's result, which was about the
+    /// old value. Does nothing when the value is unchanged.
     pub fn replace_secret(&mut self, secret: Secret, at: DateTime<Utc>, actor: &str) {
         if secret == self.secret {
             return;
         }
         let old = std::mem::replace(&mut self.secret, secret);
+        // The last check was about the old value.
+        self.last_check = None;
         let replaced_by = actor.to_string();
         self.history.push(HistoryItem { secret: old, replaced_at: at, replaced_by, from: None, signed: None });
         self.tidy_history();

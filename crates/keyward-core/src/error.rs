@@ -54,6 +54,18 @@ pub enum VaultError {
         "You can read this team vault but not change it: {0} Ask a member to add you again with the line `keyward identity` prints."
     )]
     ReadOnly(String),
+    #[error("The vault is locked.")]
+    Locked,
+    #[error("The passphrase is needed.")]
+    PassphraseNeeded,
+    #[error("The passphrase remembered on this device no longer opens this vault; it was forgotten.")]
+    RememberedStale,
+    #[error(
+        "This looks like a key for {detected}, but \"{name}\" is a key for {current}. Replace it anyway, or add it as a new key."
+    )]
+    OtherProvider { name: String, detected: String, current: String },
+    #[error("{0}")]
+    Unavailable(String),
     #[error("{0}")]
     Invalid(String),
     #[error("Could not read or write {path}: {source}")]
@@ -77,4 +89,103 @@ impl VaultError {
     }
 }
 
+/// What went wrong, for a client to act on (the sentence is for the person). Every error that
+/// crosses to a client is `{ "kind": …, "message": … }`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// Ask for the passphrase again (and put the cursor back in its field).
+    WrongPassphrase,
+    /// A team vault this identity cannot open, or no identity on this device.
+    NoIdentity,
+    /// The vault file is not there: offer to create it or choose another.
+    NoVault,
+    /// The vault is locked: show the unlock screen.
+    Locked,
+    /// A passphrase is needed (none was given or remembered).
+    PassphraseNeeded,
+    /// The remembered passphrase no longer works; it was forgotten: ask for it.
+    RememberedStale,
+    /// The file changed in kind or root since this device saw it: ask before opening.
+    VaultChanged,
+    /// A key of that name exists already: offer another name.
+    DuplicateName,
+    /// No key by that name or id (deleted meanwhile: refresh the list).
+    NoSuchEntry,
+    /// A key of another provider was given to replace this one: ask before replacing.
+    OtherProvider,
+    /// Only readable: this member cannot sign changes.
+    ReadOnly,
+    /// Another process holds the vault for a moment: try again.
+    Busy,
+    /// Not a vault, damaged, or from a newer Keyward: nothing was changed.
+    BadFile,
+    /// A file or folder could not be read or written (permission, disk full, missing).
+    Io,
+    /// Something on this machine is missing (clipboard, browser, keyring).
+    Unavailable,
+    /// The request itself is not acceptable (the sentence says why).
+    Invalid,
+}
+
+impl VaultError {
+    /// The kind of this error, for clients to switch on.
+    pub fn kind(&self) -> ErrorKind {
+        use VaultError as E;
+        match self {
+            E::WrongPassphrase => ErrorKind::WrongPassphrase,
+            E::NoMatchingIdentity | E::NoIdentity { .. } => ErrorKind::NoIdentity,
+            E::NoVault { .. } => ErrorKind::NoVault,
+            E::Locked => ErrorKind::Locked,
+            E::PassphraseNeeded => ErrorKind::PassphraseNeeded,
+            E::RememberedStale => ErrorKind::RememberedStale,
+            E::VaultChanged { .. } => ErrorKind::VaultChanged,
+            E::DuplicateName(_) => ErrorKind::DuplicateName,
+            E::NoSuchEntry(_) => ErrorKind::NoSuchEntry,
+            E::ReadOnly(_) => ErrorKind::ReadOnly,
+            E::OtherProvider { .. } => ErrorKind::OtherProvider,
+            E::Busy => ErrorKind::Busy,
+            E::NotAgeFile { .. }
+            | E::NotAVault { .. }
+            | E::Damaged { .. }
+            | E::NewerVersion { .. }
+            | E::WorkFactorTooHigh { .. }
+            | E::DifferentVault { .. } => ErrorKind::BadFile,
+            E::PermissionDenied { .. } | E::DiskFull | E::NotFound { .. } | E::AlreadyExists { .. } | E::Io { .. } => {
+                ErrorKind::Io
+            }
+            E::Keyring(_) | E::Unavailable(_) => ErrorKind::Unavailable,
+            E::Invalid(_) => ErrorKind::Invalid,
+        }
+    }
+}
+
+/// An error as clients receive it: its kind and the sentence (no secret is ever in either).
+#[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ErrorView {
+    pub kind: ErrorKind,
+    pub message: String,
+}
+
+impl serde::Serialize for VaultError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        ErrorView { kind: self.kind(), message: self.to_string() }.serialize(serializer)
+    }
+}
+
 pub type Result<T, E = VaultError> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_reach_clients_as_a_kind_and_a_sentence() {
+        let json = serde_json::to_value(VaultError::DuplicateName("prod".into())).unwrap();
+        assert_eq!(json["kind"], "duplicate_name");
+        assert_eq!(json["message"], "A key named \"prod\" already exists; choose another name.");
+        assert_eq!(serde_json::to_value(VaultError::Locked).unwrap()["kind"], "locked");
+    }
+}

@@ -1,26 +1,36 @@
 //! Writing keys out as plaintext `.env` text (the user is warned by the client).
 
 use crate::document::Document;
-use crate::error::Result;
+use crate::error::{Result, VaultError};
 use zeroize::Zeroizing;
 
 /// `.env` text for the named entries (all when `names` is empty), each preceded by a comment
 /// with its name. Values are quoted when needed so that a `.env` reader gets them back exactly.
-/// Also returns the variables that appear more than once (later lines win in most readers).
-pub fn dotenv(doc: &Document, names: &[String]) -> Result<(Zeroizing<String>, Vec<String>)> {
+/// Two keys that would be written as the same variable are refused: a reader would keep only
+/// one of them, silently.
+pub fn dotenv(doc: &Document, names: &[String]) -> Result<Zeroizing<String>> {
     let entries = if names.is_empty() {
         doc.entries.iter().collect::<Vec<_>>()
     } else {
         names.iter().map(|n| doc.get(n)).collect::<Result<Vec<_>>>()?
     };
+    let mut by_var: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
+    for e in &entries {
+        by_var.entry(e.env_var.as_str()).or_default().push(e.name.as_str());
+    }
+    if let Some((var, names)) = by_var.iter().find(|(_, names)| names.len() > 1) {
+        let shown: Vec<String> = names.iter().map(|n| format!("\"{}\"", crate::members::display_name(n))).collect();
+        return Err(VaultError::Invalid(format!(
+            "{} would be written for {} keys ({}); a program would see only one of them. Export one of them, \
+             or give the others their own variable.",
+            crate::env_guard::shown(var),
+            names.len(),
+            shown.join(", ")
+        )));
+    }
     let size: usize = entries.iter().map(|e| e.name.len() + e.env_var.len() + e.secret.expose().len() * 2 + 16).sum();
     let mut out = Zeroizing::new(String::with_capacity(size));
-    let mut seen = std::collections::BTreeSet::new();
-    let mut repeated = Vec::new();
     for e in entries {
-        if !seen.insert(e.env_var.as_str()) && !repeated.contains(&e.env_var) {
-            repeated.push(e.env_var.clone());
-        }
         out.push_str("# ");
         out.push_str(&e.name.replace('\n', " "));
         out.push('\n');
@@ -29,7 +39,7 @@ pub fn dotenv(doc: &Document, names: &[String]) -> Result<(Zeroizing<String>, Ve
         push_value(&mut out, e.secret.expose());
         out.push('\n');
     }
-    Ok((out, repeated))
+    Ok(out)
 }
 
 /// Writes a value so that a `.env` reader gets it back and a shell's `source` runs nothing:
@@ -78,12 +88,26 @@ mod tests {
             let fields = EntryFields { env_var: Some(format!("VAR_{}", name.to_uppercase())), ..Default::default() };
             doc.add(name, Secret::from(value), fields, &change).unwrap();
         }
-        let (text, repeated) = dotenv(&doc, &[]).unwrap();
-        assert!(repeated.is_empty());
+        let text = dotenv(&doc, &[]).unwrap();
         let parsed = crate::import::parse(&text, true).unwrap();
         let values: Vec<&str> = parsed.candidates.iter().map(|c| c.secret.expose()).collect();
         assert_eq!(values, ["sk-proj-plain", "with space \"quoted\" \\ # x", "multi\nline"]);
         assert!(dotenv(&doc, &["missing".into()]).is_err());
+    }
+
+    /// Issue 13: "export writes OPENAI_API_KEY= three times".
+    #[test]
+    fn two_keys_for_one_variable_are_refused_with_their_names() {
+        let mut doc = Document::new(Utc::now());
+        let change = Change { now: Utc::now(), actor: "t" };
+        for name in ["prod", "dev"] {
+            let fields = EntryFields { env_var: Some("OPENAI_API_KEY".into()), ..Default::default() };
+            doc.add(name, Secret::from("sk-proj-abcdefghijklmnopqrstuvwx"), fields, &change).unwrap();
+        }
+        let err = dotenv(&doc, &[]).unwrap_err().to_string();
+        assert!(err.starts_with("OPENAI_API_KEY would be written for 2 keys (\"prod\", \"dev\")"), "{err}");
+        assert!(!err.contains("sk-proj"));
+        assert!(dotenv(&doc, &["dev".into()]).unwrap().contains("OPENAI_API_KEY="));
     }
 
     /// Issue 11: a value a teammate chose must not run anything when the file is `source`d.
@@ -105,7 +129,7 @@ mod tests {
             let fields = EntryFields { env_var: Some(format!("V{i}")), ..Default::default() };
             doc.add(&format!("k{i}"), Secret::from(v.as_str()), fields, &change).unwrap();
         }
-        let (text, _) = dotenv(&doc, &[]).unwrap();
+        let text = dotenv(&doc, &[]).unwrap();
         let env_file = dir.path().join("keys.env");
         std::fs::write(&env_file, text.as_bytes()).unwrap();
         let out = std::process::Command::new("bash")

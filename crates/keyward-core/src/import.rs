@@ -69,6 +69,9 @@ pub struct Report {
 /// import it anyway).
 pub const NOT_A_KEY: &str = "does not look like an API key";
 
+/// The reason given for a key whose name another key in the vault has (clients offer a rename).
+pub const NAME_TAKEN: &str = "a different key with this name is already in the vault";
+
 /// Parses `.env` or a password manager's CSV export (detected from the first line).
 /// Unless `all`, only entries that look like API keys or secrets become candidates.
 pub fn parse(text: &str, all: bool) -> Result<Parsed> {
@@ -95,7 +98,7 @@ pub fn apply(doc: &mut Document, parsed: Parsed, change: &Change) -> Report {
     for c in parsed.candidates {
         let reason = match doc.get(&c.name) {
             Ok(existing) if existing.secret == c.secret => Some("already in the vault".to_string()),
-            Ok(_) => Some("a different key with this name is already in the vault".to_string()),
+            Ok(_) => Some(NAME_TAKEN.to_string()),
             Err(_) => None,
         };
         if let Some(reason) = reason {

@@ -1,6 +1,7 @@
 //! keyward-core: the vault format, its encryption, safe storage and merging of named API
 //! keys. No GUI and no terminal: the CLI and the desktop app are thin clients of this crate.
 
+pub mod api;
 pub mod atomic_file;
 pub mod authenticate;
 pub mod check;
@@ -9,6 +10,7 @@ pub mod consent;
 pub mod copies;
 pub mod crypto;
 pub mod device;
+pub mod device_settings;
 pub mod document;
 pub mod entry;
 pub mod env_guard;
@@ -21,6 +23,7 @@ pub mod lock;
 pub mod member_log;
 pub mod members;
 pub mod merge;
+pub mod passphrase;
 pub mod provider;
 pub mod remember;
 pub mod sample;
@@ -37,7 +40,7 @@ pub use age::secrecy::{ExposeSecret, SecretString};
 pub use crypto::Unlock;
 pub use document::{Change, Document, EntryFields};
 pub use entry::Entry;
-pub use error::{Result, VaultError};
+pub use error::{ErrorKind, ErrorView, Result, VaultError};
 pub use secret::Secret;
 pub use summary::EntrySummary;
 pub use vault::{SaveReport, Vault};

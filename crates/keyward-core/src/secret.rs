@@ -19,6 +19,12 @@ impl Secret {
         &self.0
     }
 
+    /// The same secret as a [`SecretString`] (for passphrases); the allocation is moved, not
+    /// copied.
+    pub fn into_secret_string(mut self) -> crate::SecretString {
+        crate::SecretString::from(std::mem::take(&mut *self.0))
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
@@ -34,6 +40,26 @@ impl Secret {
         let head: String = chars[..prefix_len].iter().collect();
         let tail: String = chars[chars.len() - 4..].iter().collect();
         format!("{head}…{tail}")
+    }
+}
+
+impl Default for Secret {
+    /// An empty secret (what a form sends before anything is typed).
+    fn default() -> Self {
+        Secret::new(String::new())
+    }
+}
+
+/// A secret crosses to the window as a string (only when added, replaced or revealed).
+#[cfg(feature = "ts")]
+impl ts_rs::TS for Secret {
+    type WithoutGenerics = Self;
+    type OptionInnerType = Self;
+    fn name(_: &ts_rs::Config) -> String {
+        "string".into()
+    }
+    fn inline(cfg: &ts_rs::Config) -> String {
+        Self::name(cfg)
     }
 }
 

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 /// An entry as lists, details views and `--json` output show it. Holds no secret.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EntrySummary {
     pub id: String,
     pub name: String,
@@ -43,6 +44,7 @@ pub struct EntrySummary {
 
 /// One earlier value of a key, masked.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct HistorySummary {
     pub masked: String,
     pub replaced_at: DateTime<Utc>,

@@ -147,6 +147,11 @@ impl Vault {
         std::mem::take(&mut self.notices)
     }
 
+    /// Adds a sentence to say once (how it was opened, for example).
+    pub fn add_notice(&mut self, notice: String) {
+        self.notices.push(notice);
+    }
+
     /// Creates a new team vault at `path` with one member, `me` (named `name`), who opens it
     /// with their identity. Refuses if anything exists at `path`.
     pub fn create_team(path: &Path, name: &str, me: Identity) -> Result<Vault> {

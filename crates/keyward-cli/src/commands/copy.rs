@@ -6,15 +6,19 @@ use keyward_core::{VaultError, clipboard};
 use std::time::Duration;
 use zeroize::Zeroizing;
 
-pub fn copy(ctx: &Context, name: &str, clear_after: Duration) -> Result<(), VaultError> {
-    let vault = ctx.open()?;
-    let secret = vault.document().get(name)?.secret.clone();
+pub fn copy(ctx: &Context, name: &str, clear_after: Option<u64>) -> Result<(), VaultError> {
+    let mut vault = ctx.open()?;
+    let id = vault.id_of(name)?;
+    let copy = vault.copy(&id, clear_after)?;
     drop(vault);
+    let (secret, clear_after) = (copy.secret, Duration::from_secs(copy.secs));
 
     let quit = QuitSignals::catch();
     let mut board = take_clipboard(secret.expose())?;
     println!("Copied \"{name}\" to the clipboard. It will be cleared in {} s.", clear_after.as_secs());
-    warn_about_history_managers();
+    if let Some(warning) = copy.warning {
+        eprintln!("warning: {} (e.g. --clear-after 10)", warning.trim_end_matches('.'));
+    }
 
     // The clipboard is served by this process (X11, Wayland): it waits here until the timeout,
     // or until it is told to quit (Ctrl-C, SIGTERM, SIGHUP), and clears the key either way.
@@ -120,22 +124,4 @@ fn set_secret_text(board: &mut arboard::Clipboard, text: &str) -> Result<(), arb
     {
         board.set_text(text)
     }
-}
-
-/// Warns once per device (and again if another such manager appears) when a clipboard manager
-/// that keeps a history runs: the secret mark is only a request to it.
-fn warn_about_history_managers() {
-    let managers = clipboard::running_history_managers();
-    if managers.is_empty() {
-        return;
-    }
-    let Ok(dir) = crate::context::data_dir() else { return };
-    let marker = dir.join("clipboard-warned");
-    let seen = std::fs::read_to_string(&marker).unwrap_or_default();
-    if managers.iter().all(|m| seen.lines().any(|l| l == *m)) {
-        return;
-    }
-    eprintln!("warning: {} (e.g. --clear-after 10)", clipboard::history_warning(&managers).trim_end_matches('.'));
-    let _ = std::fs::create_dir_all(&dir);
-    let _ = std::fs::write(&marker, managers.join("\n") + "\n");
 }

@@ -1,44 +1,38 @@
 //! `add`, `list`, `show`, `get`, `edit` and `rm`.
 
 use crate::args::FieldArgs;
-use crate::context::Context;
+use crate::context::{Context, note_merge};
 use crate::{input, output};
-use keyward_core::summary::Authors;
-use keyward_core::{EntrySummary, SaveReport, VaultError};
+use keyward_core::VaultError;
 
 pub fn add(ctx: &Context, name: &str, fields: FieldArgs) -> Result<(), VaultError> {
     let secret = input::secret(name)?;
     let mut vault = ctx.open()?;
-    let change = ctx.change();
-    let entry = vault.document_mut().add(name, secret, fields.into_fields(), &change)?;
-    let (name, provider) = (entry.name.clone(), entry.provider.clone());
-    let report = vault.save()?;
-    println!("Added \"{name}\" ({}).", output::provider_name(&provider));
-    note_merge(report);
+    let (entry, report) = vault.add(fields.into_new(name, secret))?;
+    println!("Added \"{}\" ({}).", entry.name, output::provider_name(&entry.provider));
+    note_merge(&report);
     Ok(())
 }
 
 pub fn list(ctx: &Context, json: bool) -> Result<(), VaultError> {
-    let vault = ctx.open()?;
-    let copies = keyward_core::copies::conflict_copies(vault.path());
-    if !copies.is_empty() {
+    let mut vault = ctx.open()?;
+    let refreshed = vault.refresh()?;
+    if !refreshed.conflict_copies.is_empty() {
         eprintln!(
             "note: {} conflict copy(ies) of this vault from a sync tool are beside it; `keyward merge` merges them in.",
-            copies.len()
+            refreshed.conflict_copies.len()
         );
     }
-    let doc = vault.document();
-    let authors = Authors::of(&doc.members);
-    let summaries: Vec<EntrySummary> = doc.entries.iter().map(|e| EntrySummary::new(e, &authors)).collect();
+    let summaries = vault.list()?;
     if json {
         output::json(&summaries);
     } else if summaries.is_empty() {
         println!("The vault is empty. Add a key with `keyward add NAME`.");
     } else {
         output::table(&summaries);
-        let exposed = vault.document().exposed();
-        if !exposed.is_empty() {
-            let names: Vec<&str> = exposed.iter().map(|x| x.entry.name.as_str()).collect();
+        let to_rotate = vault.team()?.to_rotate;
+        if !to_rotate.is_empty() {
+            let names: Vec<&str> = to_rotate.iter().map(|x| x.name.as_str()).collect();
             println!("\nRotate (exposed to a former member): {}", names.join(", "));
         }
     }
@@ -47,7 +41,7 @@ pub fn list(ctx: &Context, json: bool) -> Result<(), VaultError> {
 
 pub fn show(ctx: &Context, name: &str, json: bool) -> Result<(), VaultError> {
     let vault = ctx.open()?;
-    let summary = EntrySummary::new(vault.document().get(name)?, &Authors::of(&vault.document().members));
+    let summary = vault.summary(&vault.id_of(name)?)?;
     if json {
         output::json(&summary);
     } else {
@@ -58,8 +52,8 @@ pub fn show(ctx: &Context, name: &str, json: bool) -> Result<(), VaultError> {
 
 pub fn get(ctx: &Context, name: &str) -> Result<(), VaultError> {
     let vault = ctx.open()?;
-    let entry = vault.document().get(name)?;
-    output::secret_line(entry.secret.expose())
+    let secret = vault.reveal(&vault.id_of(name)?)?;
+    output::secret_line(secret.expose())
 }
 
 pub fn edit(
@@ -71,42 +65,35 @@ pub fn edit(
 ) -> Result<(), VaultError> {
     let secret = if secret_stdin { Some(input::secret(name)?) } else { None };
     let mut vault = ctx.open()?;
-    let change = ctx.change();
-    let fields = fields.into_fields();
+    let id = vault.id_of(name)?;
     let base_url_given = fields.base_url.is_some();
-    let entry = vault.document_mut().edit(name, new_name, secret, fields, &change)?;
-    let new_name = entry.name.clone();
+    // A key of another provider is taken only with --provider (said when refused).
+    let other_provider = fields.provider.is_some();
+    // A rotation keeps a custom address: it is said below.
+    let replacement =
+        secret.map(|secret| keyward_core::api::Replacement { secret, keep_base_url: true, other_provider });
+    let (entry, report) = vault.update(&id, fields.into_edit(new_name), replacement)?;
+    println!("Updated \"{}\".", entry.name);
     // A rotation keeps a custom address only knowingly: say where the new key will be sent.
-    let kept_address =
-        (secret_stdin && !base_url_given).then(|| keyward_core::consent::custom_base_url(entry)).flatten();
-    let report = vault.save()?;
-    println!("Updated \"{new_name}\".");
-    if let Some((_, host)) = kept_address {
+    if secret_stdin
+        && !base_url_given
+        && let Some(host) = &entry.sent_to
+    {
         println!(
             "The new key is still sent to {host}, not to its provider's own address. If that is not meant, \
-             `keyward edit {new_name} --base-url ''` sends it to the provider."
+             `keyward edit {} --base-url ''` sends it to the provider.",
+            entry.name
         );
     }
-    note_merge(report);
+    note_merge(&report);
     Ok(())
 }
 
 pub fn rm(ctx: &Context, name: &str) -> Result<(), VaultError> {
     let mut vault = ctx.open()?;
-    let change = ctx.change();
-    vault.document_mut().remove(name, &change)?;
-    let report = vault.save()?;
+    let id = vault.id_of(name)?;
+    let (_, report) = vault.delete(&id)?;
     println!("Deleted \"{name}\". Revoke it at the provider if it may have leaked.");
-    note_merge(report);
+    note_merge(&report);
     Ok(())
-}
-
-/// Says so when the vault had been changed elsewhere and was merged.
-pub fn note_merge(report: SaveReport) {
-    if report.merged {
-        eprintln!("note: the vault had been changed by another program meanwhile; both changes were kept.");
-    }
-    for (old, new) in report.renamed {
-        eprintln!("note: two different keys were named \"{old}\"; one is now called \"{new}\".");
-    }
 }

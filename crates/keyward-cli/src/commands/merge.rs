@@ -28,11 +28,11 @@ fn print_summary(what: &str, summary: &MergeSummary) {
 pub fn merge(ctx: &Context, other: Option<&Path>) -> Result<(), VaultError> {
     let mut vault = ctx.open()?;
     if let Some(other) = other {
-        let summary = vault.merge_file(other)?;
+        let summary = vault.vault_mut()?.merge_file(other)?;
         print_summary(&other.display().to_string(), &summary);
         return Ok(());
     }
-    let results = vault.merge_conflict_copies();
+    let results = vault.vault_mut()?.merge_conflict_copies();
     if results.is_empty() {
         println!("There are no conflict copies next to {}.", ctx.vault_path.display());
         return Ok(());
@@ -62,8 +62,10 @@ pub fn merge(ctx: &Context, other: Option<&Path>) -> Result<(), VaultError> {
 /// needs no common ancestor. The result replaces OURS, encrypted like OURS.
 pub fn merge_driver(ctx: &Context, ours: &Path, theirs: &Path) -> Result<(), VaultError> {
     let ours_bytes = atomic_file::read(ours)?;
-    let (unlock, _, _) = ctx.unlock_for(&ours_bytes)?;
-    let summary = copies::merge_files(ours, theirs, &unlock)?;
+    let file = ctx.passphrase_file.clone();
+    let mut ask = move || crate::input::passphrase(file.as_deref());
+    let opening = keyward_core::api::unlock_for(&ctx.device, ours, &ours_bytes, &mut ctx.credentials(&mut ask))?;
+    let summary = copies::merge_files(ours, theirs, &opening.unlock)?;
     eprintln!("keyward: merged the vault ({})", summary.counts());
     for line in &summary.members {
         eprintln!("keyward: member {line}");

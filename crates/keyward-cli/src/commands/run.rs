@@ -11,20 +11,24 @@ pub fn run(ctx: &Context, mappings: &[String], command: &[OsString]) -> Result<i
     let mut vault = ctx.open()?;
     // A variable a teammate chose is used only once I confirmed it on this device.
     for m in mappings.iter().filter(|m| !m.contains('=')) {
-        let entry = vault.document().get(m.trim())?;
+        let id = vault.id_of(m.trim())?;
+        let entry = vault.document()?.get(m.trim())?;
         keyward_core::env_guard::check_stored(&entry.name, &entry.env_var)?;
         let asked: Vec<_> = vault
-            .consents_needed(&entry.id.clone())
+            .consents(&id)?
             .into_iter()
             .filter(|c| matches!(c.asked, keyward_core::consent::Asked::EnvVar { .. }))
             .collect();
-        if !crate::context::confirm_consents(&mut vault, &asked)? {
+        if let Some(refused) = asked.iter().find(|c| !crate::context::confirm(c)) {
             return Err(VaultError::Invalid(format!(
                 "{} Confirm it with `keyward trust {}`, or name the variable yourself (--env VAR={}).",
-                asked[0].sentence(),
+                refused.sentence(),
                 m.trim(),
                 m.trim()
             )));
+        }
+        if !asked.is_empty() {
+            vault.trust(&id)?;
         }
     }
     let mut cmd = Command::new(&command[0]);
@@ -33,7 +37,7 @@ pub fn run(ctx: &Context, mappings: &[String], command: &[OsString]) -> Result<i
     for var in input::PASSPHRASE_VARS {
         cmd.env_remove(var);
     }
-    for (var, value) in resolve(vault.document(), mappings)? {
+    for (var, value) in resolve(vault.document()?, mappings)? {
         cmd.env(var, value.expose());
     }
     // The decrypted vault is wiped before the program starts.

@@ -2,13 +2,13 @@
 
 use crate::context::{self, Context};
 use crate::output;
+use keyward_core::VaultError;
 use keyward_core::identity;
-use keyward_core::{Vault, VaultError};
 use serde::Serialize;
 use std::path::Path;
 
 pub fn identity(ctx: &Context, json: bool) -> Result<(), VaultError> {
-    let path = context::identity_path()?;
+    let path = ctx.device.identity_path();
     let (line, fingerprint, file, created) = if let Some(file) = &ctx.identity_file {
         let me = identity::from_plain_file(file)?;
         (me.member_line(), me.fingerprint(), file.clone(), false)
@@ -19,7 +19,7 @@ pub fn identity(ctx: &Context, json: bool) -> Result<(), VaultError> {
         (line, fingerprint, path, false)
     } else {
         // Created now, or from before signed team vaults (its signing key is written beside it).
-        let (me, created) = ctx.identity_or_create(keyward_core::document::DEFAULT_WORK_FACTOR)?;
+        let (me, created) = ctx.identity_or_create(&ctx.session(), keyward_core::document::DEFAULT_WORK_FACTOR)?;
         identity::write_public_line(&path, &me)?;
         (me.member_line(), me.fingerprint(), path, created)
     };
@@ -48,15 +48,13 @@ pub fn init_team(ctx: &Context, name: Option<&str>, work_factor: u8) -> Result<(
     if ctx.vault_path.exists() {
         return Err(VaultError::AlreadyExists { path: ctx.vault_path.clone() });
     }
-    if let Some(dir) = ctx.vault_path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        super::vault::create_private_dir(dir)?;
-    }
-    let (me, created) = ctx.identity_or_create(work_factor)?;
+    let mut session = ctx.session();
+    let (me, created) = ctx.identity_or_create(&session, work_factor)?;
     if created {
         println!("Created your identity (encrypted with your passphrase): {}", me.member_line());
     }
-    let name = name.map_or_else(context::user_name, str::to_string);
-    Vault::create_team(&ctx.vault_path, &name, me)?;
+    let name = name.map_or_else(|| ctx.device.user.clone(), str::to_string);
+    session.create_team(Some(&name), me)?;
     println!("Created a team vault at {} with you ({name}) as its first member.", ctx.vault_path.display());
     println!(
         "Add members with `keyward member add NAME \"LINE\"` (the line `keyward identity` prints for them); each opens it with their own identity."
@@ -81,23 +79,21 @@ pub fn member_add(
     };
     let shared = keyward_core::members::parse_member_line(&key)?;
     let mut vault = ctx.open()?;
-    if !vault.document().is_team() {
-        let (identity, created) = ctx.identity_or_create(keyward_core::document::DEFAULT_WORK_FACTOR)?;
+    if !vault.document()?.is_team() {
+        let (identity, created) = ctx.identity_or_create(&vault, keyward_core::document::DEFAULT_WORK_FACTOR)?;
         if created {
             println!("Created your identity (encrypted with your passphrase): {}", identity.member_line());
         }
-        let my_name = me.map_or_else(context::user_name, str::to_string);
-        vault.make_team(&my_name, identity)?;
+        let my_name = me.map_or_else(|| ctx.device.user.clone(), str::to_string);
+        vault.make_team_with(Some(&my_name), identity)?;
         println!(
             "{} is now a team vault with you ({my_name}) as its first member: it opens with your identity.",
             ctx.vault_path.display()
         );
     }
-    let change = ctx.change();
-    let added = vault.document_mut().add_member(name, &key, &change)?;
-    let (added, fingerprint) = (added.name.clone(), added.fingerprint());
-    vault.save()?;
-    let members: Vec<&str> = vault.document().active_members().map(|m| m.name.as_str()).collect();
+    let ((added, fingerprint), report) = vault.add_member(name, &key)?;
+    context::note_merge(&report);
+    let members: Vec<&str> = vault.document()?.active_members().map(|m| m.name.as_str()).collect();
     println!(
         "Added {added} ({fingerprint}). The vault is now encrypted to {} member(s): {}.",
         members.len(),
@@ -114,12 +110,8 @@ pub fn member_add(
 
 pub fn member_rm(ctx: &Context, name: &str) -> Result<(), VaultError> {
     let mut vault = ctx.open()?;
-    if !vault.document().is_team() {
-        return Err(VaultError::Invalid("This is a personal vault: it has no members.".into()));
-    }
-    let change = ctx.change();
-    let to_rotate = vault.document_mut().remove_member(name, &change)?;
-    vault.save()?;
+    let (to_rotate, report) = vault.remove_member(name)?;
+    context::note_merge(&report);
     println!("Removed {name}: the vault is now encrypted without their key.");
     if to_rotate.is_empty() {
         println!("There are no keys to rotate.");
@@ -157,7 +149,7 @@ struct RotateJson<'a> {
 
 pub fn member_list(ctx: &Context, json: bool) -> Result<(), VaultError> {
     let vault = ctx.open()?;
-    let doc = vault.document();
+    let doc = vault.document()?;
     if !doc.is_team() {
         return Err(VaultError::Invalid("This is a personal vault: it has no members.".into()));
     }
@@ -204,9 +196,9 @@ pub fn member_list(ctx: &Context, json: bool) -> Result<(), VaultError> {
 pub fn make_personal(ctx: &Context, new_file: Option<&Path>) -> Result<(), VaultError> {
     let mut vault = ctx.open()?;
     // Checked before asking for a passphrase.
-    vault.document().check_make_personal()?;
+    vault.document()?.check_make_personal()?;
     let passphrase = crate::input::new_passphrase(new_file, crate::input::new_passphrase_env(false))?;
-    vault.make_personal(passphrase)?;
+    vault.vault_mut()?.make_personal(passphrase)?;
     println!(
         "{} is a personal vault again, protected by the new passphrase; every key was kept.",
         ctx.vault_path.display()
@@ -217,8 +209,8 @@ pub fn make_personal(ctx: &Context, new_file: Option<&Path>) -> Result<(), Vault
 /// `trust NAME`: confirms, on this device, what a teammate set for a key.
 pub fn trust(ctx: &Context, name: &str, yes: bool) -> Result<(), VaultError> {
     let mut vault = ctx.open()?;
-    let id = vault.document().get(name)?.id.clone();
-    let asked = vault.consents_needed(&id);
+    let id = vault.id_of(name)?;
+    let asked = vault.consents(&id)?;
     if asked.is_empty() {
         println!("\"{name}\" needs no confirmation on this device.");
         return Ok(());
@@ -226,11 +218,11 @@ pub fn trust(ctx: &Context, name: &str, yes: bool) -> Result<(), VaultError> {
     for consent in &asked {
         if yes {
             println!("{}", consent.sentence());
-            vault.give_consent(consent)?;
-        } else if !context::confirm_consents(&mut vault, std::slice::from_ref(consent))? {
+        } else if !context::confirm(consent) {
             return Err(VaultError::Invalid(format!("Nothing was confirmed for \"{name}\".")));
         }
     }
+    vault.trust(&id)?;
     println!("Confirmed on this device for \"{name}\".");
     Ok(())
 }

@@ -3,42 +3,57 @@
 use crate::context::Context;
 use crate::output;
 use keyward_core::VaultError;
-use keyward_core::check::{self, Cancel, CheckJob, CheckOptions, CheckReport, Checker, Status};
+use keyward_core::api::Which;
+use keyward_core::check::{self, Cancel, CheckJob, CheckOptions, CheckReport, Status};
 use std::io::IsTerminal;
+use std::sync::Mutex;
 
 /// Returns whether every checked key is valid.
 pub fn test(ctx: &Context, names: &[String], all: bool, options: CheckOptions, json: bool) -> Result<bool, VaultError> {
     let mut vault = ctx.open()?;
-    let doc = vault.document();
-    let jobs: Vec<CheckJob> = if all {
-        doc.entries.iter().map(CheckJob::from).collect()
-    } else {
-        names.iter().map(|n| doc.get(n).map(CheckJob::from)).collect::<Result<_, _>>()?
-    };
+    let which =
+        if all { Which::All } else { Which::Ids(names.iter().map(|n| vault.id_of(n)).collect::<Result<_, _>>()?) };
     // A key is sent to an address a teammate chose only once I confirmed it on this device.
-    let mut confirmed = Vec::with_capacity(jobs.len());
-    for job in jobs {
-        let asked: Vec<_> = vault
-            .consents_needed(&job.entry_id)
-            .into_iter()
-            .filter(|c| matches!(c.asked, keyward_core::consent::Asked::BaseUrl { .. }))
-            .collect();
-        if crate::context::confirm_consents(&mut vault, &asked)? {
-            confirmed.push(job);
-        } else {
-            eprintln!(
-                "keyward: not checked: {} Confirm it with `keyward trust {}` if you expected it.",
-                asked[0].sentence(),
-                job.name
-            );
-        }
+    let (jobs, held) = vault.check_jobs(&which, &mut crate::context::confirm)?;
+    for h in &held {
+        eprintln!("keyward: not checked: {} Confirm it with `keyward trust {}` if you expected it.", h.reason, h.name);
     }
-    let jobs = confirmed;
     if jobs.is_empty() {
-        println!("The vault is empty: there is nothing to check.");
-        return Ok(true);
+        if held.is_empty() {
+            println!("The vault is empty: there is nothing to check.");
+        }
+        return Ok(held.is_empty());
     }
-    for job in &jobs {
+    say_where_keys_go(&jobs);
+    if options.deep {
+        eprintln!("Deep check: each key makes one tiny generation request, which costs a fraction of a cent.");
+    }
+    let order: Vec<String> = jobs.iter().map(|j| j.entry_id.clone()).collect();
+    let total = jobs.len();
+    let show_progress = !json && std::io::stderr().is_terminal() && total > 1;
+    let mut done = 0;
+    let session = Mutex::new(std::mem::replace(&mut vault.0, ctx.session()));
+    let run = keyward_core::api::check_jobs(&session, jobs, held, options, &Cancel::default(), &mut |r| {
+        done += 1;
+        if show_progress {
+            eprintln!("[{done}/{total}] {}: {}", r.name, r.status.as_str());
+        }
+    });
+    vault.0 = session.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut reports = run?.reports;
+    // The order asked for, as before.
+    reports.sort_by_key(|r| order.iter().position(|id| *id == r.entry_id));
+    if json {
+        output::json(&reports);
+    } else {
+        print_table(&reports);
+    }
+    Ok(reports.iter().all(|r| r.status == Status::Valid))
+}
+
+/// Says which keys are sent somewhere that is not their provider's own address.
+fn say_where_keys_go(jobs: &[CheckJob]) {
+    for job in jobs {
         if let Some(to) = check::destination(job).filter(|d| d.custom) {
             eprintln!(
                 "note: the key \"{}\" is sent to {}, not to {}'s own address.",
@@ -48,38 +63,6 @@ pub fn test(ctx: &Context, names: &[String], all: bool, options: CheckOptions, j
             );
         }
     }
-    if options.deep {
-        eprintln!("Deep check: each key makes one tiny generation request, which costs a fraction of a cent.");
-    }
-    let order: Vec<String> = jobs.iter().map(|j| j.entry_id.clone()).collect();
-    let total = jobs.len();
-    let checker = Checker::new(options)?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|_| VaultError::Invalid("Could not start the network runtime.".into()))?;
-    let show_progress = !json && std::io::stderr().is_terminal() && total > 1;
-    let mut done = 0;
-    let mut reports = runtime.block_on(checker.check_many(jobs, &Cancel::default(), |r| {
-        done += 1;
-        if show_progress {
-            eprintln!("[{done}/{total}] {}: {}", r.name, r.status.as_str());
-        }
-    }));
-    reports.sort_by_key(|r| order.iter().position(|id| *id == r.entry_id));
-
-    for r in &reports {
-        vault.document_mut().record_check(&r.entry_id, r.to_last_check());
-    }
-    let saved = vault.save()?;
-    super::entries::note_merge(saved);
-
-    if json {
-        output::json(&reports);
-    } else {
-        print_table(&reports);
-    }
-    Ok(reports.iter().all(|r| r.status == Status::Valid))
 }
 
 fn print_table(reports: &[CheckReport]) {

@@ -1,35 +1,27 @@
 //! `import` and `export`.
 
-use crate::context::Context;
+use crate::context::{Context, note_merge};
 use crate::output;
-use keyward_core::{VaultError, export, import};
+use keyward_core::{VaultError, import};
 use std::path::Path;
-use zeroize::Zeroizing;
 
 pub fn import(ctx: &Context, file: &Path, all: bool) -> Result<(), VaultError> {
-    let bytes = Zeroizing::new(std::fs::read(file).map_err(|e| VaultError::io(file, e))?);
-    let text = std::str::from_utf8(&bytes)
-        .map_err(|_| VaultError::Invalid(format!("{} is not a text file (UTF-8).", file.display())))?;
-    let parsed = import::parse(text, all)?;
-    let source = parsed.source;
     let mut vault = ctx.open()?;
-    let change = ctx.change();
-    let report = import::apply(vault.document_mut(), parsed, &change);
-    if !report.added.is_empty() {
-        let saved = vault.save()?;
-        super::entries::note_merge(saved);
+    let (result, saved) = vault.import(&file.display().to_string(), all, &[])?;
+    if let Some(saved) = saved {
+        note_merge(&saved);
     }
-    println!("Read {} as a {}.", file.display(), source.label());
-    println!("Added {} key(s){}", report.added.len(), if report.added.is_empty() { "." } else { ":" });
-    for name in &report.added {
+    println!("Read {} as a {}.", file.display(), result.source);
+    println!("Added {} key(s){}", result.added.len(), if result.added.is_empty() { "." } else { ":" });
+    for name in &result.added {
         println!("  + {name}");
     }
-    if !report.skipped.is_empty() {
-        println!("Skipped {}:", report.skipped.len());
-        for s in &report.skipped {
+    if !result.skipped.is_empty() {
+        println!("Skipped {}:", result.skipped.len());
+        for s in &result.skipped {
             let what = if s.name.is_empty() { String::new() } else { format!(" \"{}\"", s.name) };
             let how = if s.reason == import::NOT_A_KEY { " (use --all to import it anyway)" } else { "" };
-            println!("  - {} {}{what}: {}{how}", source.unit(), s.line, s.reason);
+            println!("  - {}{what}: {}{how}", s.place, s.reason);
         }
     }
     Ok(())
@@ -37,12 +29,10 @@ pub fn import(ctx: &Context, file: &Path, all: bool) -> Result<(), VaultError> {
 
 pub fn export(ctx: &Context, names: &[String]) -> Result<(), VaultError> {
     let vault = ctx.open()?;
-    let (text, repeated) = export::dotenv(vault.document(), names)?;
+    let ids = names.iter().map(|n| vault.id_of(n)).collect::<Result<Vec<_>, _>>()?;
+    let text = vault.export_text(&ids)?;
     eprintln!(
         "warning: this prints your keys as plaintext. Anyone who sees the output or the file you save it to has them."
     );
-    for var in repeated {
-        eprintln!("warning: {var} appears more than once; most programs use the last one.");
-    }
     output::secret_line(text.trim_end())
 }

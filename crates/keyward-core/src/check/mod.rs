@@ -25,6 +25,7 @@ pub use http::Checker;
 
 /// The verdict of a check, one word from a fixed vocabulary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// The key works.
@@ -68,6 +69,7 @@ impl Status {
 
 /// What was found out about one key. Holds no secret.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CheckReport {
     pub name: String,
     pub entry_id: String,
@@ -95,6 +97,7 @@ pub struct CheckReport {
 
 /// What the answer revealed.
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Details {
     pub models_count: Option<usize>,
     /// A few model names.

@@ -1,5 +1,7 @@
-//! Per-device settings, kept outside the vault file (config folder, `settings.json`).
+//! Per-device settings, kept outside the vault file (config folder, `settings.json`; see
+//! [`crate::device::Device`]): shared by the app and the command line.
 
+use crate::error::Result;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -7,8 +9,9 @@ use std::path::{Path, PathBuf};
 const RECENT: usize = 6;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
-pub struct Settings {
+pub struct DeviceSettings {
     /// Seconds a copied key stays on the clipboard.
     pub clipboard_clear_secs: u64,
     /// Seconds without use before the app locks itself.
@@ -17,61 +20,51 @@ pub struct Settings {
     pub rotation_days: u32,
     /// Proxy for key checks (`http://…`, `socks5://…`); empty: the system's proxy variables.
     pub proxy: String,
-    /// "system", "light" or "dark".
-    pub theme: String,
+    pub theme: Theme,
     /// Vault files opened on this device, most recent first.
     pub recent_vaults: Vec<PathBuf>,
     /// Clipboard managers already warned about (they keep a history of copied text).
     pub clipboard_warned: Vec<String>,
 }
 
-impl Default for Settings {
+/// The window's colours.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum Theme {
+    Light,
+    Dark,
+    /// As the desktop is set (also what an unknown word in the file means).
+    #[default]
+    #[serde(other)]
+    System,
+}
+
+impl Default for DeviceSettings {
     fn default() -> Self {
-        Settings {
-            clipboard_clear_secs: keyward_core::clipboard::DEFAULT_CLEAR_AFTER.as_secs(),
+        DeviceSettings {
+            clipboard_clear_secs: crate::clipboard::DEFAULT_CLEAR_AFTER.as_secs(),
             auto_lock_secs: 600,
             rotation_days: 90,
             proxy: String::new(),
-            theme: "system".into(),
+            theme: Theme::System,
             recent_vaults: Vec::new(),
             clipboard_warned: Vec::new(),
         }
     }
 }
 
-impl Settings {
-    fn path() -> PathBuf {
-        dirs::config_dir().unwrap_or_else(|| PathBuf::from(".")).join("keyward").join("settings.json")
-    }
-
-    /// The saved settings, or the defaults (a damaged file is ignored, not fatal).
-    pub fn load() -> Settings {
-        std::fs::read(Self::path()).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default()
-    }
-
-    pub fn save(&self) -> Result<(), String> {
-        let path = Self::path();
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|_| "The settings folder cannot be created.".to_string())?;
-        }
-        let json = serde_json::to_vec_pretty(self).expect("settings serialize");
-        keyward_core::atomic_file::replace(&path, &json).map_err(|e| e.to_string())
-    }
-
+impl DeviceSettings {
     /// Keeps values in sensible ranges; refuses a proxy that is not a URL.
-    pub fn checked(mut self) -> Result<Settings, String> {
-        self.clipboard_clear_secs =
-            self.clipboard_clear_secs.clamp(1, keyward_core::clipboard::MAX_CLEAR_AFTER.as_secs());
+    pub fn checked(mut self) -> Result<DeviceSettings> {
+        self.clipboard_clear_secs = self.clipboard_clear_secs.clamp(1, crate::clipboard::MAX_CLEAR_AFTER.as_secs());
         self.auto_lock_secs = self.auto_lock_secs.clamp(1, 24 * 3600);
         self.rotation_days = self.rotation_days.min(3650);
-        if !["system", "light", "dark"].contains(&self.theme.as_str()) {
-            self.theme = "system".into();
-        }
         self.proxy = self.proxy.trim().to_string();
         if !self.proxy.is_empty() {
             // The key checker's own validation, so that what is accepted here works there.
-            let options = keyward_core::check::CheckOptions { proxy: Some(self.proxy.clone()), ..Default::default() };
-            keyward_core::check::Checker::new(options).map_err(|e| e.to_string())?;
+            let options = crate::check::CheckOptions { proxy: Some(self.proxy.clone()), ..Default::default() };
+            crate::check::Checker::new(options)?;
         }
         self.recent_vaults.truncate(RECENT);
         Ok(self)
@@ -85,9 +78,9 @@ impl Settings {
     }
 
     /// The check options these settings ask for.
-    pub fn check_options(&self, deep: bool) -> keyward_core::check::CheckOptions {
+    pub fn check_options(&self, deep: bool) -> crate::check::CheckOptions {
         let proxy = (!self.proxy.is_empty()).then(|| self.proxy.clone());
-        keyward_core::check::CheckOptions { deep, proxy, ..Default::default() }
+        crate::check::CheckOptions { deep, proxy, ..Default::default() }
     }
 }
 
@@ -97,7 +90,7 @@ mod tests {
 
     #[test]
     fn recent_vaults_are_most_recent_first_without_repeats() {
-        let mut s = Settings::default();
+        let mut s = DeviceSettings::default();
         for p in ["a", "b", "a", "c", "d", "e", "f", "g"] {
             s.remember(Path::new(p));
         }
@@ -107,17 +100,20 @@ mod tests {
 
     #[test]
     fn defaults_clear_the_clipboard_after_30_s_and_lock_after_10_minutes() {
-        let s = Settings::default();
+        let s = DeviceSettings::default();
         assert_eq!((s.clipboard_clear_secs, s.auto_lock_secs), (30, 600));
     }
 
     #[test]
     fn checked_clamps_and_refuses_a_bad_proxy() {
-        let s = Settings { clipboard_clear_secs: 0, theme: "neon".into(), ..Default::default() }.checked().unwrap();
-        assert_eq!((s.clipboard_clear_secs, s.theme.as_str()), (1, "system"));
-        let bad = Settings { proxy: "not a url".into(), ..Default::default() }.checked();
-        assert_eq!(bad.unwrap_err(), "The proxy setting is not a valid URL.");
-        let good = Settings { proxy: " socks5://127.0.0.1:1080 ".into(), ..Default::default() }.checked().unwrap();
+        let s = DeviceSettings { clipboard_clear_secs: 0, ..Default::default() }.checked().unwrap();
+        assert_eq!(s.clipboard_clear_secs, 1);
+        let neon: DeviceSettings = serde_json::from_str(r#"{"theme": "neon"}"#).unwrap();
+        assert_eq!(neon.theme, Theme::System);
+        let bad = DeviceSettings { proxy: "not a url".into(), ..Default::default() }.checked();
+        assert_eq!(bad.unwrap_err().to_string(), "The proxy setting is not a valid URL.");
+        let good =
+            DeviceSettings { proxy: " socks5://127.0.0.1:1080 ".into(), ..Default::default() }.checked().unwrap();
         assert_eq!(good.proxy, "socks5://127.0.0.1:1080");
     }
 }

@@ -1,0 +1,261 @@
+//! Every command the window may call, declared once (see command_schema.rs): each is a few
+//! lines that call keyward-core's API and present its answer. Only `reveal_entry` returns a
+//! secret; keys the person types or pastes come in, and never go out otherwise.
+
+use crate::command_schema::{Progress, commands};
+use crate::{clipboard, dialogs};
+use keyward_core::api::{
+    self, CheckRun, CopyMerged, Credentials, Detected, EditEntry, ImportPreview, ImportResult, NewEntry, Refreshed,
+    Rename, TeamView, Unlocked, VaultStatus, Which,
+};
+use keyward_core::check::{Cancel, CheckReport};
+use keyward_core::device_settings::DeviceSettings;
+use keyward_core::passphrase::Strength;
+use keyward_core::{EntrySummary, Secret, VaultError};
+use serde::Serialize;
+
+/// A key put on the clipboard.
+#[derive(Serialize, ts_rs::TS)]
+pub struct Copied {
+    /// Seconds until the clipboard is cleared.
+    pub secs: u64,
+    /// Said once per device: a clipboard manager that keeps a history is running.
+    pub warning: Option<String>,
+}
+
+commands! {
+    /// Which vault, whether it is unlocked, the recent ones.
+    fn vault_status(ctx) -> VaultStatus {
+        Ok(ctx.state.session().status())
+    }
+
+    /// Makes `path` the vault to unlock or create (only while locked).
+    fn choose_vault(ctx, path: String) -> VaultStatus {
+        ctx.state.session().choose(&path)
+    }
+
+    /// A vault file picked in the system's dialog (`create`: a new file name); null if cancelled.
+    fn browse_vault(ctx, create: bool) -> Option<VaultStatus> {
+        match dialogs::pick_vault(ctx.app, create)? {
+            Some(path) => ctx.state.session().choose(&path).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Creates a personal vault under a new master passphrase, and unlocks it.
+    fn create_vault(ctx, passphrase: Secret) -> () {
+        let mut session = ctx.state.session();
+        session.create(passphrase.into_secret_string(), keyward_core::document::DEFAULT_WORK_FACTOR)?;
+        crate::window::opened(ctx.app, &session);
+        Ok(())
+    }
+
+    /// How hard a passphrase is to guess (shown while a new one is typed).
+    fn rate_passphrase(ctx, passphrase: Secret) -> Strength {
+        let _ = ctx;
+        Ok(keyward_core::passphrase::rate(passphrase.expose(), &[]))
+    }
+
+    /// Unlocks with the passphrase (`remember`: also in the OS keyring of this device;
+    /// `accept_change`: the person confirmed a file that changed in kind or root).
+    fn unlock(ctx, passphrase: Secret, remember: bool, accept_change: bool) -> Unlocked {
+        let passphrase = passphrase.into_secret_string();
+        let mut session = ctx.state.session();
+        let mut nobody = Credentials::nobody_to_ask;
+        let mut how =
+            Credentials { passphrase: Some(passphrase.clone()), identity_file: None, remembered: false, ask: &mut nobody };
+        let mut unlocked = session.unlock(&mut how, &mut |_| accept_change)?;
+        if remember && let Err(e) = session.remember(&passphrase) {
+            unlocked.notices.push(e.to_string());
+        }
+        crate::window::opened(ctx.app, &session);
+        Ok(unlocked)
+    }
+
+    /// Unlocks with the passphrase remembered on this device (the OS keyring is asked).
+    fn unlock_remembered(ctx) -> Unlocked {
+        let mut session = ctx.state.session();
+        let mut nobody = Credentials::nobody_to_ask;
+        let mut how = Credentials { passphrase: None, identity_file: None, remembered: true, ask: &mut nobody };
+        let unlocked = session.unlock(&mut how, &mut |_| false)?;
+        crate::window::opened(ctx.app, &session);
+        Ok(unlocked)
+    }
+
+    /// Forgets the passphrase remembered on this device for this vault.
+    fn forget_device(ctx) -> bool {
+        ctx.state.session().forget()
+    }
+
+    /// Locks: the clipboard is cleared if it holds our key, the secrets are wiped.
+    fn lock(ctx) -> () {
+        crate::lock_now(ctx.app);
+        Ok(())
+    }
+
+    /// Merges in what another program changed in the file; finds conflict copies.
+    fn refresh_vault(ctx) -> Refreshed {
+        ctx.state.session().refresh()
+    }
+
+    /// Changes the master passphrase (`current` asked again); returns how many old backups went.
+    fn change_passphrase(ctx, current: Secret, new_passphrase: Secret) -> usize {
+        ctx.state.session().change_passphrase(current.into_secret_string(), new_passphrase.into_secret_string())
+    }
+
+    fn get_settings(ctx) -> DeviceSettings {
+        Ok(ctx.state.session().settings().clone())
+    }
+
+    /// Saves this device's settings (the recent vaults and warnings given stay as they are).
+    fn set_settings(ctx, settings: DeviceSettings) -> DeviceSettings {
+        ctx.state.session().set_settings(settings)
+    }
+
+    fn list_entries(ctx) -> Vec<EntrySummary> {
+        ctx.state.session().list()
+    }
+
+    fn add_entry(ctx, entry: NewEntry) -> EntrySummary {
+        Ok(ctx.state.session().add(entry)?.0)
+    }
+
+    /// The provider of a key being typed or pasted.
+    fn detect_provider(ctx, secret: Secret) -> Option<Detected> {
+        let _ = ctx;
+        Ok(api::detect(secret.expose()))
+    }
+
+    /// Puts a key on the clipboard, hidden from clipboard history, cleared after a while.
+    fn copy_entry(ctx, id: String, clear_after_secs: Option<u64>) -> Copied {
+        let copy = ctx.state.session().copy(&id, clear_after_secs)?;
+        let secs = copy.secs;
+        clipboard::copy(ctx.app, copy.secret, std::time::Duration::from_secs(secs))?;
+        Ok(Copied { secs, warning: copy.warning })
+    }
+
+    /// Checks keys (every key when `ids` is empty) with one client; each result is sent on
+    /// `progress` as it comes, and saved once at the end. `cancel_checks` stops it.
+    fn check_entries(ctx, ids: Vec<String>, deep: bool, progress: Progress<CheckReport>) -> CheckRun {
+        let which = if ids.is_empty() { Which::All } else { Which::Ids(ids) };
+        let cancel = Cancel::default();
+        *ctx.state.checks.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(cancel.clone());
+        let run = api::check(&ctx.state.session, which, deep, &cancel, &mut |_| false, &mut |report| {
+            let _ = progress.0.send(report.clone());
+        });
+        *ctx.state.checks.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+        run
+    }
+
+    /// Stops the checks running now (finished results are kept).
+    fn cancel_checks(ctx) -> () {
+        if let Some(cancel) = ctx.state.checks.lock().unwrap_or_else(std::sync::PoisonError::into_inner).as_ref() {
+            cancel.cancel();
+        }
+        Ok(())
+    }
+
+    /// The one command that gives the window a secret: when the person pressed Reveal.
+    fn reveal_entry(ctx, id: String) -> Secret {
+        ctx.state.session().reveal(&id)
+    }
+
+    /// Deletes a key (Undo brings it back until the next delete or lock); returns its name.
+    fn delete_entry(ctx, id: String) -> String {
+        Ok(ctx.state.session().delete(&id)?.0)
+    }
+
+    fn undo_delete(ctx) -> String {
+        Ok(ctx.state.session().undo_delete()?.0)
+    }
+
+    /// Changes a key's details (a field left out stays; empty text clears it).
+    fn edit_entry(ctx, id: String, changes: EditEntry) -> EntrySummary {
+        Ok(ctx.state.session().edit(&id, changes)?.0)
+    }
+
+    /// Replaces a key's value; the old one goes into its history. `other_provider`: the person
+    /// confirmed a key that looks like another provider's.
+    fn replace_key(ctx, id: String, secret: Secret, keep_base_url: bool, other_provider: bool) -> EntrySummary {
+        Ok(ctx.state.session().replace(&id, secret, keep_base_url, other_provider)?.0)
+    }
+
+    /// What a teammate set for this key that needs confirming on this device (sentences).
+    fn entry_consents(ctx, id: String) -> Vec<String> {
+        Ok(ctx.state.session().consents(&id)?.iter().map(keyward_core::consent::Consent::sentence).collect())
+    }
+
+    fn trust_entry(ctx, id: String) -> () {
+        ctx.state.session().trust(&id)
+    }
+
+    /// Makes an earlier value the key again (`newest_first`: its place in the history list).
+    fn restore_value(ctx, id: String, newest_first: usize) -> EntrySummary {
+        Ok(ctx.state.session().restore_value(&id, newest_first)?.0)
+    }
+
+    /// Opens the provider's keys page (or `billing` page) in the browser.
+    fn open_provider_page(ctx, id: String, billing: bool) -> () {
+        let url = ctx.state.session().provider_page(&id, billing)?;
+        dialogs::open_url(ctx.app, url)
+    }
+
+    /// What importing `path` would add and skip (nothing changes).
+    fn preview_import(ctx, path: String, all: bool, renames: Vec<Rename>) -> ImportPreview {
+        ctx.state.session().preview_import(&path, all, &renames)
+    }
+
+    fn import_file(ctx, path: String, all: bool, renames: Vec<Rename>) -> ImportResult {
+        Ok(ctx.state.session().import(&path, all, &renames)?.0)
+    }
+
+    /// Writes the chosen keys (every key when `ids` is empty) to a new `.env` file.
+    fn export_env(ctx, path: String, ids: Vec<String>) -> usize {
+        ctx.state.session().export_to_file(&path, &ids)
+    }
+
+    /// A file picked in the system's dialog: to import from, or (`for_export`) to save to.
+    fn browse_file(ctx, for_export: bool) -> Option<String> {
+        dialogs::pick_file(ctx.app, for_export)
+    }
+
+    fn team_status(ctx) -> TeamView {
+        ctx.state.session().team()
+    }
+
+    /// The QR code (SVG) of my member line, for a teammate's phone or camera.
+    fn identity_qr(ctx) -> Option<String> {
+        Ok(ctx.state.session().my_identity().and_then(|me| crate::qr::svg(&me.member_line)))
+    }
+
+    /// Makes this vault a team vault with me as its first member.
+    fn make_team(ctx, name: String, passphrase: Secret) -> TeamView {
+        let mut session = ctx.state.session();
+        session.make_team(Some(&name), passphrase.into_secret_string())?;
+        session.team()
+    }
+
+    /// Adds a member from the line they shared.
+    fn add_member(ctx, name: String, public_key: String) -> TeamView {
+        let mut session = ctx.state.session();
+        session.add_member(&name, &public_key)?;
+        session.team()
+    }
+
+    /// Removes a member; returns the keys they could read (to rotate).
+    fn remove_member(ctx, name: String) -> Vec<String> {
+        Ok(ctx.state.session().remove_member(&name)?.0)
+    }
+
+    /// Puts my member line on the clipboard (it is not a secret).
+    fn copy_public_key(ctx) -> () {
+        let me = ctx.state.session().my_identity();
+        let line = me.ok_or_else(|| VaultError::Invalid("You have no identity on this device yet.".into()))?;
+        clipboard::copy_text(ctx.app, line.member_line)
+    }
+
+    /// Merges every conflict copy beside the vault and deletes the ones merged.
+    fn merge_conflict_copies(ctx) -> Vec<CopyMerged> {
+        ctx.state.session().merge_conflict_copies()
+    }
+}
