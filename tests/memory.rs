@@ -80,7 +80,7 @@ async fn after_locking_the_main_process_holds_none_of_the_keys() {
     // Lock.
     click(&c, "#lock").await;
     wait_for_text(&c, "Unlock Keyward").await;
-    assert_eq!(invoke(&c, "list_entries").await, "error: The vault is locked.");
+    assert_eq!(invoke(&c, "list_entries").await, "error: locked: The vault is locked.");
 
     // WebKit in the app's process allocates with the system's malloc, whose `free` is the app's
     // wiping one: the app started itself again with `Malloc=1` (wipe_on_free.rs).

@@ -24,6 +24,7 @@ pub mod member_log;
 pub mod members;
 pub mod merge;
 pub mod passphrase;
+pub mod pasted;
 pub mod provider;
 pub mod remember;
 pub mod sample;

@@ -1,0 +1,144 @@
+//! Issue 13's problems, each done in the window as a person would (the real webview under
+//! Xvfb, through WebDriver): every one of these was a dead end or a silent loss before.
+
+use fake_providers::FakeProviders;
+use keyward_e2e::webdriver::*;
+use keyward_e2e::x11::Xvfb;
+use keyward_e2e::{PASSPHRASE, TestVault};
+
+const PROD: &str = "sk-proj-WindowTasksProd0123456789abcdefghijk";
+const DEV: &str = "sk-proj-WindowTasksDev0123456789abcdef:invalid";
+const TAKEN: &str = "sk-proj-WindowTasksTaken0123456789abcdefgh";
+const OTHER_PROJECT: &str = "sk-proj-WindowTasksOther0123456789abcdefgh";
+const ANTHROPIC: &str = "sk-ant-api03-WindowTasksAnthropic0123456789abcdef";
+const NEW_PASSPHRASE: &str = "quiet harbor tulip engine seventy";
+
+/// The id of the element that has the keyboard focus.
+async fn focused(c: &fantoccini::Client) -> String {
+    let id = c.execute("return document.activeElement ? document.activeElement.id : ''", vec![]).await.unwrap();
+    id.as_str().unwrap_or_default().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn weak_passphrases_are_refused_and_the_rating_is_the_cores() {
+    let x = Xvfb::start();
+    let home = tempfile::tempdir().unwrap();
+    let vault = home.path().join("vault.age");
+    let driver = Driver::start(&x.display, home.path(), &vault);
+    let c = connect(&driver).await;
+    wait_for_text(&c, "Create your vault").await;
+    // Twenty "a"s rated "strong" before; the core's zxcvbn says what they are.
+    type_text(&c, "#passphrase", "aaaaaaaaaaaaaaaaaaaa").await;
+    find(&c, ".meter[aria-label='Passphrase strength: very weak']").await;
+    find(&c, "#strength-advice").await;
+    type_text(&c, "#repeat", "aaaaaaaaaaaaaaaaaaaa").await;
+    click(&c, "#submit").await;
+    wait_for_text(&c, "This passphrase is too easy to guess").await;
+    assert!(!vault.exists(), "a vault was created under a trivially guessable passphrase");
+    screenshot(&c, "13-weak-passphrase").await;
+    find(&c, "#passphrase").await.clear().await.unwrap();
+    find(&c, "#repeat").await.clear().await.unwrap();
+    type_text(&c, "#passphrase", NEW_PASSPHRASE).await;
+    find(&c, ".meter[aria-label='Passphrase strength: very strong'], .meter[aria-label='Passphrase strength: strong']")
+        .await;
+    type_text(&c, "#repeat", NEW_PASSPHRASE).await;
+    click(&c, "#submit").await;
+    wait_for_text(&c, "No keys yet").await;
+
+    // After a wrong passphrase the cursor is back in the field, ready for another try.
+    click(&c, "#lock").await;
+    wait_for_text(&c, "Unlock Keyward").await;
+    type_text(&c, "#passphrase", "not the passphrase").await;
+    click(&c, "#submit").await;
+    wait_for_text(&c, "The passphrase is wrong").await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while focused(&c).await != "passphrase" {
+        assert!(std::time::Instant::now() < deadline, "the focus went to {:?}", focused(&c).await);
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    driver.assert_output_free_of(&[NEW_PASSPHRASE]);
+    c.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn check_all_export_import_replace_and_settings_do_what_was_asked() {
+    let x = Xvfb::start();
+    let providers = FakeProviders::start();
+    let openai = providers.base_url("openai");
+    let v = TestVault::new();
+    v.ok(&["add", "prod", "--base-url", &openai], Some(PROD));
+    v.ok(&["add", "dev", "--base-url", &openai], Some(DEV));
+    // The name an import of OPENAI_API_KEY takes is in use already.
+    v.ok(&["add", "openai-api-key", "--env-var", "TAKEN_KEY", "--base-url", &openai], Some(TAKEN));
+    let driver = Driver::start(&x.display, v.dir.path(), &v.path);
+    let c = connect(&driver).await;
+    type_text(&c, "#passphrase", PASSPHRASE).await;
+    click(&c, "#submit").await;
+    find(&c, "li[data-name='prod']").await;
+
+    // Check all says how it went in one line, working keys first.
+    click(&c, "#check-all").await;
+    find(&c, "#check-summary").await;
+    wait_for_text(&c, "Checked: 2 work, 1 invalid.").await;
+    screenshot(&c, "13-check-all-summary").await;
+
+    // Export: two keys for one variable are refused by name; the chosen one is written once.
+    click(&c, "#transfer").await;
+    let all = v.dir.path().join("all.env");
+    type_text(&c, "#export-path", &all.display().to_string()).await;
+    click(&c, "#export").await;
+    wait_for_text(&c, "OPENAI_API_KEY would be written for 2 keys").await;
+    assert!(!all.exists());
+    click(&c, "input[data-export='dev']").await;
+    click(&c, "#export").await;
+    wait_for_text(&c, "Exported 2 key(s)").await;
+    let text = std::fs::read_to_string(&all).unwrap();
+    assert_eq!(text.matches("OPENAI_API_KEY=").count(), 1, "{}", text.lines().filter(|l| l.starts_with('#')).count());
+    assert!(text.contains("TAKEN_KEY="));
+
+    // Import a second project's OPENAI_API_KEY: its name is taken, so it is imported renamed.
+    let other = v.dir.path().join("other.env");
+    std::fs::write(&other, format!("OPENAI_API_KEY={OTHER_PROJECT}\n")).unwrap();
+    type_text(&c, "#import-path", &other.display().to_string()).await;
+    click(&c, "#preview-import").await;
+    wait_for_text(&c, "a different key with this name is already in the vault").await;
+    type_text(&c, "#rename-1", "other-project").await;
+    click(&c, "#apply-rename-1").await;
+    wait_for_text(&c, "+ other-project").await;
+    click(&c, "#confirm-import").await;
+    wait_for_text(&c, "Imported 1 key(s)").await;
+    click(&c, "#close-transfer").await;
+    find(&c, "li[data-name='other-project']").await;
+    assert_eq!(v.ok(&["get", "other-project"], None).trim(), OTHER_PROJECT);
+
+    // Replace with another provider's key: asked first; then the key is that provider's.
+    click(&c, "button[aria-label='Details of prod']").await;
+    type_secret(&c, "#replace-key", ANTHROPIC).await;
+    click(&c, "#replace").await;
+    wait_for_text(&c, "This looks like a key for Anthropic").await;
+    screenshot(&c, "13-other-provider").await;
+    assert_eq!(v.ok(&["get", "prod"], None).trim(), PROD, "replaced before the person answered");
+    click(&c, "#replace-anyway").await;
+    wait_for_text(&c, "The key was replaced").await;
+    assert!(v.ok(&["show", "prod"], None).contains("anthropic"));
+    click(&c, "#close-details").await;
+
+    // Settings' Save with a new passphrase typed: it is changed, not dropped.
+    click(&c, "#settings").await;
+    type_secret(&c, "#current-passphrase", PASSPHRASE).await;
+    type_secret(&c, "#new-passphrase", NEW_PASSPHRASE).await;
+    type_secret(&c, "#repeat-passphrase", NEW_PASSPHRASE).await;
+    click(&c, "#save-settings").await;
+    wait_gone(&c, "#save-settings").await;
+    click(&c, "#lock").await;
+    wait_for_text(&c, "Unlock Keyward").await;
+    type_text(&c, "#passphrase", PASSPHRASE).await;
+    click(&c, "#submit").await;
+    wait_for_text(&c, "The passphrase is wrong").await;
+    find(&c, "#passphrase").await.clear().await.unwrap();
+    type_text(&c, "#passphrase", NEW_PASSPHRASE).await;
+    click(&c, "#submit").await;
+    find(&c, "li[data-name='prod']").await;
+    driver.assert_output_free_of(&[PROD, TAKEN, OTHER_PROJECT, ANTHROPIC, PASSPHRASE, NEW_PASSPHRASE]);
+    c.close().await.unwrap();
+}
