@@ -142,3 +142,56 @@ async fn check_all_export_import_replace_and_settings_do_what_was_asked() {
     driver.assert_output_free_of(&[PROD, TAKEN, OTHER_PROJECT, ANTHROPIC, PASSPHRASE, NEW_PASSPHRASE]);
     c.close().await.unwrap();
 }
+
+/// Paste done in Rust: a `.env` line is cleaned and said so; a key pasted into search is caught,
+/// never searched for or shown, and offered to be added.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pasted_keys_are_cleaned_in_rust_and_caught_in_search() {
+    keyward_e2e::require_tool("xclip");
+    const PASTED: &str = "sk-proj-WindowTasksPasted0123456789abcdefg";
+    const IN_SEARCH: &str = "gsk_WindowTasksSearch0123456789abcdefghijklmn";
+    let x = Xvfb::start();
+    let v = TestVault::new();
+    let driver = Driver::start(&x.display, v.dir.path(), &v.path);
+    let c = connect(&driver).await;
+    type_text(&c, "#passphrase", PASSPHRASE).await;
+    click(&c, "#submit").await;
+    wait_for_text(&c, "No keys yet").await;
+
+    x.copy_as_user(&format!("export OPENAI_API_KEY=\"{PASTED}\""));
+    click(&c, "#add").await;
+    click(&c, "#paste-key").await;
+    wait_for_text(&c, "Keyward removed export, the variable name and the quotes from what was pasted.").await;
+    wait_for_text(&c, "Provider: OpenAI").await;
+    assert!(!html(&c).await.contains(PASTED), "the pasted key is in the page");
+    click(&c, "#check-after").await; // no check: it would go to the real provider
+    click(&c, "#save").await;
+    find(&c, "li[data-name='openai']").await;
+    assert_eq!(v.ok(&["get", "openai"], None).trim(), PASTED, "saved with its quotes");
+
+    // Pasted into search: not searched for, not shown; added with one click.
+    x.copy_as_user(IN_SEARCH);
+    find(&c, "#search").await.send_keys("\u{E009}v\u{E000}").await.unwrap(); // Ctrl+V
+    find(&c, "#pasted-in-search").await;
+    wait_for_text(&c, "This looks like an API key").await;
+    let query = find(&c, "#search").await.prop("value").await.unwrap().unwrap_or_default();
+    assert_eq!(query, "", "the key went into the search field");
+    assert!(!html(&c).await.contains(IN_SEARCH));
+    screenshot(&c, "13-key-pasted-in-search").await;
+    click(&c, "#add-pasted").await;
+    wait_for_text(&c, "Provider: Groq").await;
+    click(&c, "#check-after").await;
+    click(&c, "#save").await;
+    find(&c, "li[data-name='groq']").await;
+    assert_eq!(v.ok(&["get", "groq"], None).trim(), IN_SEARCH);
+    // Words pasted into search are searched for.
+    x.copy_as_user("groq");
+    find(&c, "#search").await.send_keys("\u{E009}v\u{E000}").await.unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while find(&c, "#search").await.prop("value").await.unwrap().as_deref() != Some("groq") {
+        assert!(std::time::Instant::now() < deadline, "the pasted words did not reach the search field");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    driver.assert_output_free_of(&[PASTED, IN_SEARCH, PASSPHRASE]);
+    c.close().await.unwrap();
+}

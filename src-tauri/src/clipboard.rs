@@ -33,6 +33,15 @@ pub fn copy_text<R: Runtime>(app: &AppHandle<R>, text: String) -> Result<(), Vau
     app.clipboard().write_text(text).map_err(|_| unavailable())
 }
 
+/// What the clipboard holds as text (a key being pasted: read here, never by the page).
+pub fn read<R: Runtime>(app: &AppHandle<R>) -> Result<zeroize::Zeroizing<String>, VaultError> {
+    let text = app.clipboard().read_text().map(zeroize::Zeroizing::new).map_err(|_| unavailable())?;
+    if text.trim().is_empty() {
+        return Err(VaultError::Invalid("The clipboard holds no text: copy the key first.".into()));
+    }
+    Ok(text)
+}
+
 /// Clears the clipboard if it still holds the key we copied.
 pub fn clear_if_ours<R: Runtime>(app: &AppHandle<R>) {
     let state = app.state::<AppState>();

@@ -11,6 +11,7 @@ use keyward_core::api::{
 use keyward_core::check::{Cancel, CheckReport};
 use keyward_core::device_settings::DeviceSettings;
 use keyward_core::passphrase::Strength;
+use keyward_core::pasted::PastedView;
 use keyward_core::{EntrySummary, Secret, VaultError};
 use serde::Serialize;
 
@@ -21,6 +22,20 @@ pub struct Copied {
     pub secs: u64,
     /// Said once per device: a clipboard manager that keeps a history is running.
     pub warning: Option<String>,
+}
+
+/// What was pasted into search.
+#[derive(Serialize, ts_rs::TS)]
+pub struct SearchPaste {
+    /// Text to search for.
+    pub text: Option<String>,
+    /// An API key, kept in Rust to be added (never searched for or shown).
+    pub key: Option<PastedView>,
+}
+
+/// The key pasted last (used once).
+fn pasted(state: &crate::AppState) -> Result<Secret, VaultError> {
+    state.take_pasted().ok_or_else(|| VaultError::Invalid("Paste the key first.".into()))
 }
 
 commands! {
@@ -116,8 +131,41 @@ commands! {
         ctx.state.session().list()
     }
 
+    /// Adds a key; with an empty `secret`, the key pasted last (see `paste_key`).
     fn add_entry(ctx, entry: NewEntry) -> EntrySummary {
+        let mut entry = entry;
+        if entry.secret.is_empty() {
+            entry.secret = pasted(ctx.state)?;
+        }
         Ok(ctx.state.session().add(entry)?.0)
+    }
+
+    /// Reads the key on the clipboard in Rust (the page never gets it), cleaned of quotes,
+    /// `export`, `NAME=` and spaces; kept for the next Add or Replace.
+    fn paste_key(ctx) -> PastedView {
+        let pasted = keyward_core::pasted::clean(&clipboard::read(ctx.app)?);
+        let view = pasted.view();
+        *ctx.state.pasted.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(pasted.secret);
+        Ok(view)
+    }
+
+    /// What was pasted into search: its text, or (an API key, kept like `paste_key`'s) null
+    /// and the key's view, so that the key is never shown or searched for.
+    fn paste_search(ctx) -> SearchPaste {
+        let text = clipboard::read(ctx.app)?;
+        if !keyward_core::pasted::looks_like_key(&text) {
+            return Ok(SearchPaste { text: Some(text.trim().to_string()), key: None });
+        }
+        let pasted = keyward_core::pasted::clean(&text);
+        let view = pasted.view();
+        *ctx.state.pasted.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(pasted.secret);
+        Ok(SearchPaste { text: None, key: Some(view) })
+    }
+
+    /// Forgets the key pasted last (its dialog was closed).
+    fn forget_pasted(ctx) -> () {
+        ctx.state.take_pasted();
+        Ok(())
     }
 
     /// The provider of a key being typed or pasted.
@@ -176,8 +224,17 @@ commands! {
 
     /// Replaces a key's value; the old one goes into its history. `other_provider`: the person
     /// confirmed a key that looks like another provider's.
+    /// An empty `secret` is the key pasted last; refused for another provider's key, it stays
+    /// pasted for the answer.
     fn replace_key(ctx, id: String, secret: Secret, keep_base_url: bool, other_provider: bool) -> EntrySummary {
-        Ok(ctx.state.session().replace(&id, secret, keep_base_url, other_provider)?.0)
+        let from_paste = secret.is_empty();
+        let secret = if from_paste { pasted(ctx.state)? } else { secret };
+        let kept = from_paste.then(|| secret.clone());
+        let result = ctx.state.session().replace(&id, secret, keep_base_url, other_provider);
+        if result.is_err() && let Some(kept) = kept {
+            *ctx.state.pasted.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(kept);
+        }
+        Ok(result?.0)
     }
 
     /// What a teammate set for this key that needs confirming on this device (sentences).

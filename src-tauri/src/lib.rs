@@ -28,6 +28,7 @@ pub fn lock_now<R: Runtime>(app: &AppHandle<R>) {
     if let Some(cancel) = state.checks.lock().unwrap_or_else(std::sync::PoisonError::into_inner).as_ref() {
         cancel.cancel();
     }
+    state.take_pasted();
     state.session().lock();
     window::set_title(app, "Keyward");
 }

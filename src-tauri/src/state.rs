@@ -14,6 +14,8 @@ pub struct AppState {
     pub copy_generation: std::sync::atomic::AtomicU64,
     /// Stops the Check all running now.
     pub checks: Mutex<Option<keyward_core::check::Cancel>>,
+    /// A key pasted (read from the clipboard by Rust) and not saved yet: the page never has it.
+    pub pasted: Mutex<Option<keyward_core::Secret>>,
 }
 
 impl AppState {
@@ -31,7 +33,13 @@ impl AppState {
             copied: Mutex::new(None),
             copy_generation: std::sync::atomic::AtomicU64::new(0),
             checks: Mutex::new(None),
+            pasted: Mutex::new(None),
         }
+    }
+
+    /// The key pasted last, taken (it is used once).
+    pub fn take_pasted(&self) -> Option<keyward_core::Secret> {
+        self.pasted.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take()
     }
 
     /// The session, even after a command panicked while holding it (locking must still work).

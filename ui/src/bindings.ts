@@ -246,6 +246,23 @@ rotation_days?: number, };
 export type NotChecked = { entry_id: string, name: string, reason: string, };
 
 /**
+ * What the window is told about a pasted key: never the key.
+ */
+export type PastedView = { masked: string, provider: Detected | null, 
+/**
+ * The variable it was assigned to in what was pasted.
+ */
+variable: string | null, 
+/**
+ * What was stripped, in one sentence ("" when nothing).
+ */
+said: string, 
+/**
+ * How many lines the value has (certificates and JSON credentials have several).
+ */
+lines: number, };
+
+/**
  * What looking at the file again found.
  */
 export type Refreshed = { 
@@ -272,6 +289,19 @@ notices: Array<string>, };
 export type Rename = { line: number, name: string, };
 
 export type RotateView = { name: string, former_members: Array<string>, };
+
+/**
+ * What was pasted into search.
+ */
+export type SearchPaste = { 
+/**
+ * Text to search for.
+ */
+text: string | null, 
+/**
+ * An API key, kept in Rust to be added (never searched for or shown).
+ */
+key: PastedView | null, };
 
 /**
  * Something in the file that would not be (or was not) added, and why.
@@ -387,7 +417,14 @@ export const commands = {
   /** Saves this device's settings (the recent vaults and warnings given stay as they are). */
   setSettings: (settings: DeviceSettings): Promise<DeviceSettings> => invoke("set_settings", { settings }),
   listEntries: (): Promise<Array<EntrySummary>> => invoke("list_entries"),
+  /** Adds a key; with an empty `secret`, the key pasted last (see `paste_key`). */
   addEntry: (entry: NewEntry): Promise<EntrySummary> => invoke("add_entry", { entry }),
+  /** Reads the key on the clipboard in Rust (the page never gets it), cleaned of quotes, `export`, `NAME=` and spaces; kept for the next Add or Replace. */
+  pasteKey: (): Promise<PastedView> => invoke("paste_key"),
+  /** What was pasted into search: its text, or (an API key, kept like `paste_key`'s) null and the key's view, so that the key is never shown or searched for. */
+  pasteSearch: (): Promise<SearchPaste> => invoke("paste_search"),
+  /** Forgets the key pasted last (its dialog was closed). */
+  forgetPasted: (): Promise<null> => invoke("forget_pasted"),
   /** The provider of a key being typed or pasted. */
   detectProvider: (secret: string): Promise<Detected | null> => invoke("detect_provider", { secret }),
   /** Puts a key on the clipboard, hidden from clipboard history, cleared after a while. */
@@ -403,7 +440,7 @@ export const commands = {
   undoDelete: (): Promise<string> => invoke("undo_delete"),
   /** Changes a key's details (a field left out stays; empty text clears it). */
   editEntry: (id: string, changes: EditEntry): Promise<EntrySummary> => invoke("edit_entry", { id, changes }),
-  /** Replaces a key's value; the old one goes into its history. `other_provider`: the person confirmed a key that looks like another provider's. */
+  /** Replaces a key's value; the old one goes into its history. `other_provider`: the person confirmed a key that looks like another provider's. An empty `secret` is the key pasted last; refused for another provider's key, it stays pasted for the answer. */
   replaceKey: (id: string, secret: string, keepBaseUrl: boolean, otherProvider: boolean): Promise<EntrySummary> => invoke("replace_key", { id, secret, keepBaseUrl, otherProvider }),
   /** What a teammate set for this key that needs confirming on this device (sentences). */
   entryConsents: (id: string): Promise<Array<string>> => invoke("entry_consents", { id }),

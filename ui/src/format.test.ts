@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { EntrySummary } from "./api";
-import { applyFilters, badges, facets, filterEntries, isMultiLine, NO_FILTERS, suggestName, timeAgo, type Filters } from "./format";
+import { applyFilters, badges, facets, filterEntries, NO_FILTERS, suggestName, timeAgo, type Filters } from "./format";
 
 function entry(over: Partial<EntrySummary>): EntrySummary {
   return {
@@ -84,12 +84,3 @@ describe("filters", () => {
   });
 });
 
-describe("isMultiLine", () => {
-  it("refuses several lines, not one line with its trailing break", () => {
-    expect(isMultiLine("sk-proj-abc")).toBe(false);
-    expect(isMultiLine("sk-proj-abc\n")).toBe(false);
-    expect(isMultiLine("sk-proj-abc\r\n")).toBe(false);
-    expect(isMultiLine("-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n")).toBe(true);
-    expect(isMultiLine('{\r\n  "type": "service_account"\r\n}')).toBe(true);
-  });
-});

@@ -122,9 +122,3 @@ export function suggestName(provider: string | null, environment: string, taken:
   if (!taken.has(base)) return base;
   for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
 }
-
-/** Whether pasted text holds more than one line (a trailing line break does not count): the
- *  Add dialog's one-line field would silently drop the breaks, so such a value is refused there. */
-export function isMultiLine(text: string): boolean {
-  return /[\r\n]/.test(text.replace(/\r?\n$/, ""));
-}

@@ -60,6 +60,46 @@ pub fn clean(text: &str) -> Pasted {
     Pasted { secret: Secret::new(rest.to_string()), variable, stripped }
 }
 
+/// Whether text someone pasted (into search, say) is probably an API key: a known provider's
+/// format, or one long token of letters and digits with no spaces.
+pub fn looks_like_key(text: &str) -> bool {
+    let text = clean(text);
+    let t = text.secret.expose();
+    if crate::provider::detect(t).is_some() {
+        return true;
+    }
+    let token = t.len() >= 24 && !t.chars().any(char::is_whitespace);
+    let letters = t.chars().filter(|c| c.is_ascii_alphabetic()).count();
+    let digits = t.chars().filter(|c| c.is_ascii_digit()).count();
+    token && letters >= 8 && digits >= 4
+}
+
+/// What the window is told about a pasted key: never the key.
+#[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct PastedView {
+    pub masked: String,
+    pub provider: Option<crate::api::Detected>,
+    /// The variable it was assigned to in what was pasted.
+    pub variable: Option<String>,
+    /// What was stripped, in one sentence ("" when nothing).
+    pub said: String,
+    /// How many lines the value has (certificates and JSON credentials have several).
+    pub lines: usize,
+}
+
+impl Pasted {
+    pub fn view(&self) -> PastedView {
+        PastedView {
+            masked: self.secret.masked(),
+            provider: crate::api::detect(self.secret.expose()),
+            variable: self.variable.clone(),
+            said: self.sentence(),
+            lines: self.secret.expose().lines().count().max(1),
+        }
+    }
+}
+
 fn is_variable(name: &str) -> bool {
     !name.is_empty()
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
@@ -108,6 +148,18 @@ mod tests {
             assert_eq!(p.sentence(), said);
             assert!(!p.sentence().contains(KEY));
         }
+    }
+
+    #[test]
+    fn keys_pasted_into_search_are_told_from_words() {
+        assert!(looks_like_key(KEY));
+        assert!(looks_like_key("a8f3k2j9d8s7f6g5h4j3k2l1q9w8e7r6"));
+        for text in ["openai production", "prod", "sk-proj", "2024-01-01", "OPENAI_API_KEY"] {
+            assert!(!looks_like_key(text), "{text}");
+        }
+        let view = clean(&format!("OPENAI_API_KEY=\"{KEY}\"")).view();
+        assert_eq!(view.provider.as_ref().unwrap().id, "openai");
+        assert!(!format!("{view:?}").contains(KEY));
     }
 
     #[test]
