@@ -195,3 +195,66 @@ async fn pasted_keys_are_cleaned_in_rust_and_caught_in_search() {
     driver.assert_output_free_of(&[PASTED, IN_SEARCH, PASSPHRASE]);
     c.close().await.unwrap();
 }
+
+/// The keyboard: one dialog at a time, Tab stays in it and the focus comes back after; arrows
+/// keep the selection in view; Ctrl+C copies the selected key; Delete asks first.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_keyboard_does_every_list_task_without_a_dead_end() {
+    keyward_e2e::require_tool("xclip");
+    let x = Xvfb::start();
+    let v = TestVault::new();
+    let lines: String =
+        (0..60).map(|n| format!("KEY_{n:02}_API_KEY=sk-proj-KeyboardTest{n:02}abcdefghijklmnopqrst\n")).collect();
+    let file = v.dir.path().join("many.env");
+    std::fs::write(&file, lines).unwrap();
+    v.ok(&["import", file.to_str().unwrap()], None);
+    let driver = Driver::start(&x.display, v.dir.path(), &v.path);
+    let c = connect(&driver).await;
+    type_text(&c, "#passphrase", PASSPHRASE).await;
+    click(&c, "#submit").await;
+    find(&c, "li[data-name='key-00-api-key']").await;
+    let keys = |k: &'static str| {
+        let c = c.clone();
+        async move { c.active_element().await.unwrap().send_keys(k).await.unwrap() }
+    };
+
+    // Settings open: Ctrl+N does not stack Add over it, and one Esc closes one dialog.
+    click(&c, "#settings").await;
+    find(&c, "#save-settings").await;
+    keys("\u{E009}n\u{E000}").await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(c.find(fantoccini::Locator::Css("#new-name")).await.is_err(), "Add opened over Settings");
+    // Tab goes round inside the dialog, never behind it.
+    for _ in 0..25 {
+        keys("\u{E004}").await;
+        let inside = c.execute("return !!document.activeElement.closest('.dialog')", vec![]).await.unwrap();
+        assert_eq!(inside, serde_json::json!(true), "Tab left the dialog for {:?}", focused(&c).await);
+    }
+    keys("\u{E00C}").await; // Esc
+    wait_gone(&c, "#save-settings").await;
+    assert_eq!(focused(&c).await, "settings", "the focus did not come back to the button that opened it");
+
+    // Down 45 times from the search field: the selected key is on screen.
+    click(&c, "#search").await;
+    for _ in 0..45 {
+        keys("\u{E015}").await; // ArrowDown
+    }
+    let script = "const li = document.querySelector('ul.keys > li.selected'); const r = li.getBoundingClientRect();\
+                  return [li.dataset.name, r.top >= 0 && r.bottom <= window.innerHeight];";
+    assert_eq!(c.execute(script, vec![]).await.unwrap(), serde_json::json!(["key-45-api-key", true]));
+
+    // Ctrl+C copies the selected key (out of the search field, no text selected).
+    c.execute("document.activeElement.blur()", vec![]).await.unwrap();
+    c.find(fantoccini::Locator::Css("body")).await.unwrap().send_keys("\u{E009}c\u{E000}").await.unwrap();
+    x.wait_for_clipboard("sk-proj-KeyboardTest45abcdefghijklmnopqrst");
+    wait_for_text(&c, "Copied \"key-45-api-key\"").await;
+
+    // Delete asks first; Esc keeps the key.
+    c.find(fantoccini::Locator::Css("body")).await.unwrap().send_keys("\u{E017}").await.unwrap(); // Delete
+    wait_for_text(&c, "Delete \"key-45-api-key\"?").await;
+    keys("\u{E00C}").await;
+    wait_gone(&c, ".confirm").await;
+    assert!(v.names().contains(&"key-45-api-key".to_string()));
+    driver.assert_output_free_of(&[PASSPHRASE, "sk-proj-KeyboardTest45abcdefghijklmnopqrst"]);
+    c.close().await.unwrap();
+}
