@@ -258,3 +258,51 @@ async fn the_keyboard_does_every_list_task_without_a_dead_end() {
     driver.assert_output_free_of(&[PASSPHRASE, "sk-proj-KeyboardTest45abcdefghijklmnopqrst"]);
     c.close().await.unwrap();
 }
+
+/// Every detail of a key can be changed after adding it, in the key's details: its provider
+/// (the variable follows), the variable, the expiry date and the rotation.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn provider_variable_expiry_and_rotation_are_edited_in_the_window() {
+    let x = Xvfb::start();
+    let v = TestVault::new();
+    v.ok(&["add", "mystery"], Some("a-key-keyward-does-not-recognise-0123456789"));
+    let driver = Driver::start(&x.display, v.dir.path(), &v.path);
+    let c = connect(&driver).await;
+    type_text(&c, "#passphrase", PASSPHRASE).await;
+    click(&c, "#submit").await;
+    click(&c, "button[aria-label='Details of mystery']").await;
+    find(&c, "#edit-provider option[value='groq']").await;
+    select(&c, "#edit-provider", "groq").await;
+    click(&c, "#save-details").await;
+    wait_for_text(&c, "Saved.").await;
+    let shown = v.ok(&["show", "mystery", "--json"], None);
+    let json: serde_json::Value = serde_json::from_str(&shown).unwrap();
+    assert_eq!((json["provider"].as_str(), json["env_var"].as_str()), (Some("groq"), Some("GROQ_API_KEY")));
+
+    let var = find(&c, "#edit-env-var").await;
+    var.clear().await.unwrap();
+    var.send_keys("MY_GROQ_KEY").await.unwrap();
+    type_text(&c, "#edit-expires", "2027-02-28").await;
+    let rotation = find(&c, "#edit-rotation").await;
+    rotation.clear().await.unwrap();
+    rotation.send_keys("30").await.unwrap();
+    click(&c, "#save-details").await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let json: serde_json::Value = serde_json::from_str(&v.ok(&["show", "mystery", "--json"], None)).unwrap();
+        if json["env_var"] == "MY_GROQ_KEY" {
+            assert_eq!((json["expires_on"].as_str(), json["rotation_days"].as_u64()), (Some("2027-02-28"), Some(30)));
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "not saved: {json}");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    // A date that is not one is refused with a sentence, nothing changed.
+    let expires = find(&c, "#edit-expires").await;
+    expires.clear().await.unwrap();
+    expires.send_keys("next week").await.unwrap();
+    click(&c, "#save-details").await;
+    wait_for_text(&c, "The expiry date is not a date (write it as YYYY-MM-DD).").await;
+    screenshot(&c, "13-details-edit").await;
+    c.close().await.unwrap();
+}

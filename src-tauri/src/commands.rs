@@ -168,6 +168,12 @@ commands! {
         Ok(())
     }
 
+    /// Every provider a key can be set to.
+    fn list_providers(ctx) -> Vec<api::ProviderChoice> {
+        let _ = ctx;
+        Ok(api::providers())
+    }
+
     /// The provider of a key being typed or pasted.
     fn detect_provider(ctx, secret: Secret) -> Option<Detected> {
         let _ = ctx;

@@ -263,6 +263,15 @@ said: string,
 lines: number, };
 
 /**
+ * A provider a key can be set to (the choices in an editor).
+ */
+export type ProviderChoice = { id: string, name: string, 
+/**
+ * The variable its SDKs read.
+ */
+env_var: string, };
+
+/**
  * What looking at the file again found.
  */
 export type Refreshed = { 
@@ -425,6 +434,8 @@ export const commands = {
   pasteSearch: (): Promise<SearchPaste> => invoke("paste_search"),
   /** Forgets the key pasted last (its dialog was closed). */
   forgetPasted: (): Promise<null> => invoke("forget_pasted"),
+  /** Every provider a key can be set to. */
+  listProviders: (): Promise<Array<ProviderChoice>> => invoke("list_providers"),
   /** The provider of a key being typed or pasted. */
   detectProvider: (secret: string): Promise<Detected | null> => invoke("detect_provider", { secret }),
   /** Puts a key on the clipboard, hidden from clipboard history, cleared after a while. */

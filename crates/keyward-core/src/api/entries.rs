@@ -79,6 +79,29 @@ pub struct Copy {
     pub warning: Option<String>,
 }
 
+/// A provider a key can be set to (the choices in an editor).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ProviderChoice {
+    pub id: String,
+    pub name: String,
+    /// The variable its SDKs read.
+    pub env_var: String,
+}
+
+/// Every provider Keyward knows, then "other".
+pub fn providers() -> Vec<ProviderChoice> {
+    provider::PROVIDERS
+        .iter()
+        .map(|p| ProviderChoice { id: p.id.into(), name: p.display_name.into(), env_var: p.env_var.into() })
+        .chain(std::iter::once(ProviderChoice {
+            id: provider::OTHER.into(),
+            name: "Other".into(),
+            env_var: String::new(),
+        }))
+        .collect()
+}
+
 /// The provider a key looks like, if Keyward knows it.
 pub fn detect(secret: &str) -> Option<Detected> {
     provider::detect(secret).map(|p| Detected { id: p.id.into(), name: p.display_name.into() })

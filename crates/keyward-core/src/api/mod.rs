@@ -14,7 +14,7 @@ mod team;
 mod transfer;
 
 pub use checks::{CheckRun, CheckSummary, NotChecked, Which, check, check_jobs, run, summarize};
-pub use entries::{Copy, Detected, EditEntry, NewEntry, Replacement, detect};
+pub use entries::{Copy, Detected, EditEntry, NewEntry, ProviderChoice, Replacement, detect, providers};
 pub use open::{Credentials, Opening, open_vault, unlock_for};
 pub use session::{Refreshed, Session, Unlocked, VaultStatus, create_private_dir, expand_home};
 pub use team::{CopyMerged, MemberView, MyIdentity, RotateView, TeamView};
