@@ -7,6 +7,8 @@ import { readFileSync } from "node:fs";
 const RUNTIME = ["@tauri-apps/api"];
 const BUILD_TOOLS = [
   "@sveltejs/vite-plugin-svelte",
+  // Accessibility rules (WCAG 2.2 AA), run in the e2e tests against the real window; not shipped.
+  "axe-core",
   "@tsconfig/svelte",
   // The packaging CLI (`make package`): a prebuilt binary from the npm registry, not shipped.
   "@tauri-apps/cli",

@@ -36,6 +36,7 @@ async fn weak_passphrases_are_refused_and_the_rating_is_the_cores() {
     wait_for_text(&c, "This passphrase is too easy to guess").await;
     assert!(!vault.exists(), "a vault was created under a trivially guessable passphrase");
     screenshot(&c, "13-weak-passphrase").await;
+    assert_accessible(&c, "create, passphrase refused").await;
     find(&c, "#passphrase").await.clear().await.unwrap();
     find(&c, "#repeat").await.clear().await.unwrap();
     type_text(&c, "#passphrase", NEW_PASSPHRASE).await;
@@ -304,5 +305,57 @@ async fn provider_variable_expiry_and_rotation_are_edited_in_the_window() {
     click(&c, "#save-details").await;
     wait_for_text(&c, "The expiry date is not a date (write it as YYYY-MM-DD).").await;
     screenshot(&c, "13-details-edit").await;
+    c.close().await.unwrap();
+}
+
+/// Every screen, light and dark, has no WCAG 2.2 AA violation that axe-core finds.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_screen_passes_axe_in_light_and_dark() {
+    let x = Xvfb::start();
+    let providers = FakeProviders::start();
+    let v = TestVault::new();
+    v.ok(
+        &["add", "prod", "--base-url", &providers.base_url("openai"), "--env", "production", "--tag", "web"],
+        Some(PROD),
+    );
+    v.ok(&["add", "dev", "--base-url", &providers.base_url("openai")], Some(DEV));
+    let driver = Driver::start(&x.display, v.dir.path(), &v.path);
+    let c = connect(&driver).await;
+    for theme in ["light", "dark"] {
+        wait_for_text(&c, "Unlock Keyward").await;
+        c.execute(&format!("document.documentElement.dataset.theme = '{theme}'"), vec![]).await.unwrap();
+        assert_accessible(&c, &format!("unlock ({theme})")).await;
+        type_text(&c, "#passphrase", "not the passphrase").await;
+        click(&c, "#submit").await;
+        wait_for_text(&c, "The passphrase is wrong").await;
+        assert_accessible(&c, &format!("wrong passphrase ({theme})")).await;
+        find(&c, "#passphrase").await.clear().await.unwrap();
+        type_text(&c, "#passphrase", PASSPHRASE).await;
+        click(&c, "#submit").await;
+        find(&c, "li[data-name='prod']").await;
+        c.execute(&format!("document.documentElement.dataset.theme = '{theme}'"), vec![]).await.unwrap();
+        assert_accessible(&c, &format!("list ({theme})")).await;
+        click(&c, "#check-all").await;
+        find(&c, "#check-summary").await;
+        assert_accessible(&c, &format!("check all ({theme})")).await;
+        for (open, ready, close, name) in [
+            ("#add", "#new-secret", "Escape", "add"),
+            ("button[aria-label='Details of prod']", "#edit-name", "#close-details", "details"),
+            ("#settings", "#save-settings", "Escape", "settings"),
+            ("#team", "#team-title", "Escape", "team"),
+            ("#transfer", "#import-path", "#close-transfer", "import and export"),
+        ] {
+            click(&c, open).await;
+            find(&c, ready).await;
+            assert_accessible(&c, &format!("{name} ({theme})")).await;
+            if close == "Escape" {
+                c.active_element().await.unwrap().send_keys("\u{E00C}").await.unwrap();
+            } else {
+                click(&c, close).await;
+            }
+            wait_gone(&c, ready).await;
+        }
+        click(&c, "#lock").await;
+    }
     c.close().await.unwrap();
 }

@@ -285,3 +285,29 @@ pub fn app_pid(vault: &std::path::Path) -> u32 {
     assert_eq!(pids.len(), 1, "expected one app process for this vault, found {pids:?}");
     pids[0]
 }
+
+/// Runs axe-core (WCAG 2.0–2.2, levels A and AA) on the page as it is now, and fails with every
+/// violation found, named by rule and element.
+pub async fn assert_accessible(c: &Client, screen: &str) {
+    static AXE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let axe = AXE.get_or_init(|| {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../node_modules/axe-core/axe.min.js");
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e} (make test installs it)", path.display()))
+    });
+    let loaded = c.execute("return typeof window.axe", vec![]).await.unwrap();
+    if loaded.as_str() != Some("object") {
+        c.execute(axe, vec![]).await.unwrap();
+    }
+    let script = "const done = arguments[arguments.length - 1];\
+        window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } })\
+          .then(r => done(r.violations.map(v => `${v.id} (${v.impact}): ${v.help} — ` +\
+             v.nodes.slice(0, 5).map(n => n.target.join(' ')).join(', '))), e => done(['axe failed: ' + e]));";
+    let violations = c.execute_async(script, vec![]).await.unwrap();
+    let violations: Vec<String> = serde_json::from_value(violations).unwrap();
+    assert!(
+        violations.is_empty(),
+        "{screen}: {} accessibility violation(s):\n{}",
+        violations.len(),
+        violations.join("\n")
+    );
+}
