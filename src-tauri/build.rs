@@ -17,7 +17,8 @@ fn main() {
     // `commands! { … }`); each gets its own permission, which the capability must grant.
     println!("cargo:rerun-if-changed=src-tauri/src/commands.rs");
     let source = std::fs::read_to_string("src-tauri/src/commands.rs").expect("src-tauri/src/commands.rs");
-    let names: Vec<&str> = source
+    let declared = source.split_once("\ncommands! {").map_or("", |(_, rest)| rest);
+    let names: Vec<&str> = declared
         .lines()
         .filter_map(|l| l.trim_start().strip_prefix("fn "))
         .filter_map(|rest| rest.split_once("(ctx").map(|(name, _)| name))

@@ -113,6 +113,7 @@ async fn create_add_check_copy_search_lock_unlock() {
     assert!(html(&c).await.contains("openai-production"));
 
     // Reveal puts the key in the page, Hide takes it out again.
+    open_key(&c, "openai-production").await;
     click(&c, "button[aria-label='Reveal openai-production']").await;
     wait_for_text(&c, KEY).await;
     click(&c, "button[aria-label='Hide openai-production']").await;
@@ -120,6 +121,7 @@ async fn create_add_check_copy_search_lock_unlock() {
     assert!(!html(&c).await.contains(KEY));
 
     // Delete asks first, and can be undone.
+    open_key(&c, "openai-old").await;
     click(&c, "button[aria-label='Delete openai-old']").await;
     click(&c, "button[aria-label='Confirm delete openai-old']").await;
     wait_for_text(&c, "Deleted \"openai-old\"").await;
@@ -129,7 +131,8 @@ async fn create_add_check_copy_search_lock_unlock() {
 
     // Details: edit, replace the key (the old value goes to the history), restore it.
     const NEW_KEY: &str = "sk-proj-ReplacementKey0123456789abcdef";
-    click(&c, "button[aria-label='Details of openai-old']").await;
+    open_key(&c, "openai-old").await;
+    click(&c, "#edit").await;
     let environment = find(&c, "#edit-environment").await;
     environment.clear().await.unwrap();
     environment.send_keys("staging").await.unwrap();
@@ -144,17 +147,15 @@ async fn create_add_check_copy_search_lock_unlock() {
     wait_for_text(&c, "is the key again").await;
     find(&c, "button[aria-label='Restore sk-proj-…cdef']").await;
     screenshot(&c, "3c-details").await;
-    click(&c, "#close-details").await;
     // The row says where the key is sent when that is not the provider's own address.
     wait_for_text(&c, &format!("OpenAI → {} · staging", providers.addr())).await;
 
     // Deep check from the details, with its cost stated: one generation request.
-    click(&c, "button[aria-label='Details of openai-production']").await;
+    open_key(&c, "openai-production").await;
     wait_for_text(&c, "costs a fraction of a cent").await;
     click(&c, "#deep-check").await;
     wait_for_text(&c, "can generate text").await;
     assert!(providers.requests().iter().any(|r| r.method == "POST" && r.path == "/openai/v1/chat/completions"));
-    click(&c, "#close-details").await;
 
     // Check all: every key gets its verdict.
     let before = providers.requests().len();
@@ -334,14 +335,13 @@ async fn other_vaults_import_export_filters_and_provider_pages() {
     wait_for_text(&c, "3 keys").await;
 
     // The provider's key page opens in the browser (here: the stand-in xdg-open).
-    click(&c, "button[aria-label='Details of claude-batch']").await;
+    open_key(&c, "claude-batch").await;
     click(&c, "#keys-page").await;
     let deadline = Instant::now() + Duration::from_secs(10);
     while std::fs::read_to_string(&opened).unwrap_or_default() != "https://console.anthropic.com/settings/keys" {
         assert!(Instant::now() < deadline, "the provider's key page was not opened");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    click(&c, "#close-details").await;
 
     // Settings: a proxy that is not a URL is refused; the dark theme applies at once.
     click(&c, "#settings").await;
@@ -460,16 +460,26 @@ async fn team_panel_shares_the_vault_adds_and_removes_a_member_and_merges_a_conf
     let bob_key = keyward_core::members::parse_member_line(&bob_public).unwrap().public_key;
     keyward_e2e::members::stock_age_encrypt(&json, &[my_key.split_whitespace().next().unwrap(), &bob_key], &v.path);
     wait_for_text(&c, &format!("Groq → {}", attacker.addr())).await;
+    open_key(&c, "shared").await;
     click(&c, "button[aria-label='Check shared']").await;
     wait_for_text(&c, "Not checked").await;
     wait_for_text(&c, "bob (").await;
-    click(&c, "button[aria-label='Details of shared']").await;
     wait_for_text(&c, "Trust it on this device").await;
     screenshot(&c, "9b-trust-base-url").await;
     assert!(attacker.requests().is_empty(), "the key was sent to the address Bob chose");
+    // Changing another field of the key (its variable) does not confirm Bob's address.
+    click(&c, "#edit").await;
+    let var = find(&c, "#edit-env-var").await;
+    var.clear().await.unwrap();
+    var.send_keys("SHARED_GROQ_KEY").await.unwrap();
+    click(&c, "#save-details").await;
+    wait_for_text(&c, "SHARED_GROQ_KEY").await;
+    click(&c, "button[aria-label='Check shared']").await;
+    wait_for_text(&c, "Not checked").await;
+    wait_for_text(&c, "Trust it on this device").await;
+    assert!(attacker.requests().is_empty(), "editing the variable confirmed the address Bob chose");
     click(&c, "#trust-entry").await;
     wait_for_text(&c, "Confirmed on this device.").await;
-    click(&c, "#close-details").await;
     click(&c, "button[aria-label='Check shared']").await;
     let deadline = Instant::now() + Duration::from_secs(20);
     while attacker.requests().is_empty() {
@@ -635,8 +645,8 @@ async fn remember_on_this_device_unlocks_from_the_os_keyring() {
     tokio::time::sleep(Duration::from_millis(500)).await;
     click(&c, "button[aria-label='Copy k']").await;
     wait_for_text(&c, "Parcellite keeps a history of what you copy").await;
-    click(&c, "p[role='alert'] button:last-child").await;
-    wait_gone(&c, "p[role='alert']").await;
+    click(&c, "#clipboard-warning button:last-child").await;
+    wait_gone(&c, "#clipboard-warning").await;
     click(&c, "button[aria-label='Copy k']").await;
     wait_for_text(&c, "The clipboard is cleared in").await;
     assert!(!html(&c).await.contains("keeps a history"), "warned twice");
@@ -737,6 +747,7 @@ async fn lock_clears_the_clipboard_and_reloads_and_reveal_hides_itself() {
     assert_eq!(v.ok(&["get", "pem"], None).trim_end(), PEM);
 
     // Revealed, still shown a few seconds later, hidden by itself after 10 s.
+    open_key(&c, "k").await;
     click(&c, "button[aria-label='Reveal k']").await;
     find(&c, "button[aria-label='Hide k']").await;
     tokio::time::sleep(Duration::from_secs(5)).await;

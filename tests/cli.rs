@@ -268,3 +268,22 @@ fn decrypt_vault(v: &TestVault) -> String {
     let plain = keyward_core::crypto::decrypt(&bytes, &unlock, &v.path).unwrap();
     String::from_utf8(plain.to_vec()).unwrap()
 }
+
+/// A file that cannot be imported is said at once, before a passphrase is asked.
+#[test]
+fn import_of_a_missing_file_says_so_before_asking_for_the_passphrase() {
+    let v = TestVault::new();
+    let missing = v.dir.path().join("nothing-here.env");
+    let out = run_with_stdin(
+        {
+            let mut cmd = v.command(&["import", missing.to_str().unwrap()]);
+            cmd.env_remove("KEYWARD_PASSPHRASE");
+            cmd
+        },
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("nothing-here.env does not exist"), "{err}");
+    assert!(!err.contains("passphrase"), "asked for a passphrase first: {err}");
+}

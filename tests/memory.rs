@@ -54,6 +54,7 @@ async fn after_locking_the_main_process_holds_none_of_the_keys() {
     // A key revealed in the window passes through the main process too.
     // (Shown, then hidden. The page's text is not read here: WebDriver would copy it into the
     // main process itself.)
+    open_key(&c, "anthropic-memory").await;
     click(&c, "button[aria-label='Reveal anthropic-memory']").await;
     click(&c, "button[aria-label='Hide anthropic-memory']").await;
     find(&c, "button[aria-label='Reveal anthropic-memory']").await;

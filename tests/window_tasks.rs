@@ -113,7 +113,7 @@ async fn check_all_export_import_replace_and_settings_do_what_was_asked() {
     assert_eq!(v.ok(&["get", "other-project"], None).trim(), OTHER_PROJECT);
 
     // Replace with another provider's key: asked first; then the key is that provider's.
-    click(&c, "button[aria-label='Details of prod']").await;
+    open_key(&c, "prod").await;
     type_secret(&c, "#replace-key", ANTHROPIC).await;
     click(&c, "#replace").await;
     wait_for_text(&c, "This looks like a key for Anthropic").await;
@@ -122,7 +122,6 @@ async fn check_all_export_import_replace_and_settings_do_what_was_asked() {
     click(&c, "#replace-anyway").await;
     wait_for_text(&c, "The key was replaced").await;
     assert!(v.ok(&["show", "prod"], None).contains("anthropic"));
-    click(&c, "#close-details").await;
 
     // Settings' Save with a new passphrase typed: it is changed, not dropped.
     click(&c, "#settings").await;
@@ -166,6 +165,12 @@ async fn pasted_keys_are_cleaned_in_rust_and_caught_in_search() {
     wait_for_text(&c, "Provider: OpenAI").await;
     assert!(!html(&c).await.contains(PASTED), "the pasted key is in the page");
     click(&c, "#check-after").await; // no check: it would go to the real provider
+    // Refused (a base URL without https://): the pasted key stays for the second try.
+    type_text(&c, "#new-base-url", "api.example.com").await;
+    click(&c, "#save").await;
+    wait_for_text(&c, "The base URL must start with https:// or http://.").await;
+    // Emptied as a person would (select all, Backspace): the page hears it.
+    find(&c, "#new-base-url").await.send_keys("\u{E009}a\u{E000}\u{E003}").await.unwrap();
     click(&c, "#save").await;
     find(&c, "li[data-name='openai']").await;
     assert_eq!(v.ok(&["get", "openai"], None).trim(), PASTED, "saved with its quotes");
@@ -271,7 +276,8 @@ async fn provider_variable_expiry_and_rotation_are_edited_in_the_window() {
     let c = connect(&driver).await;
     type_text(&c, "#passphrase", PASSPHRASE).await;
     click(&c, "#submit").await;
-    click(&c, "button[aria-label='Details of mystery']").await;
+    open_key(&c, "mystery").await;
+    click(&c, "#edit").await;
     find(&c, "#edit-provider option[value='groq']").await;
     select(&c, "#edit-provider", "groq").await;
     click(&c, "#save-details").await;
@@ -280,6 +286,7 @@ async fn provider_variable_expiry_and_rotation_are_edited_in_the_window() {
     let json: serde_json::Value = serde_json::from_str(&shown).unwrap();
     assert_eq!((json["provider"].as_str(), json["env_var"].as_str()), (Some("groq"), Some("GROQ_API_KEY")));
 
+    click(&c, "#edit").await;
     let var = find(&c, "#edit-env-var").await;
     var.clear().await.unwrap();
     var.send_keys("MY_GROQ_KEY").await.unwrap();
@@ -299,6 +306,7 @@ async fn provider_variable_expiry_and_rotation_are_edited_in_the_window() {
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
     // A date that is not one is refused with a sentence, nothing changed.
+    click(&c, "#edit").await;
     let expires = find(&c, "#edit-expires").await;
     expires.clear().await.unwrap();
     expires.send_keys("next week").await.unwrap();
@@ -340,7 +348,7 @@ async fn every_screen_passes_axe_in_light_and_dark() {
         assert_accessible(&c, &format!("check all ({theme})")).await;
         for (open, ready, close, name) in [
             ("#add", "#new-secret", "Escape", "add"),
-            ("button[aria-label='Details of prod']", "#edit-name", "#close-details", "details"),
+            ("#edit", "#edit-name", "#cancel-edit", "editing a key"),
             ("#settings", "#save-settings", "Escape", "settings"),
             ("#team", "#team-title", "Escape", "team"),
             ("#transfer", "#import-path", "#close-transfer", "import and export"),

@@ -3,6 +3,7 @@
 //! secret; keys the person types or pastes come in, and never go out otherwise.
 
 use crate::command_schema::{Progress, commands};
+use crate::state::Pasting;
 use crate::{clipboard, dialogs};
 use keyward_core::api::{
     self, CheckRun, CopyMerged, Credentials, Detected, EditEntry, ImportPreview, ImportResult, NewEntry, Refreshed,
@@ -33,9 +34,21 @@ pub struct SearchPaste {
     pub key: Option<PastedView>,
 }
 
-/// The key pasted last (used once).
-fn pasted(state: &crate::AppState) -> Result<Secret, VaultError> {
-    state.take_pasted().ok_or_else(|| VaultError::Invalid("Paste the key first.".into()))
+/// The key pasted for `what` (used once).
+fn pasted(state: &crate::AppState, what: Pasting) -> Result<Secret, VaultError> {
+    state.take_pasted(what).ok_or_else(|| VaultError::Invalid("Paste the key first.".into()))
+}
+
+/// Keeps a pasted key while the vault is unlocked (nothing is pasted into a locked app).
+fn keep(
+    ctx: &crate::command_schema::Ctx<'_, impl tauri::Runtime>,
+    what: Pasting,
+    secret: Secret,
+) -> Result<(), VaultError> {
+    let session = ctx.state.session();
+    session.vault()?;
+    ctx.state.keep_pasted(what, secret);
+    Ok(())
 }
 
 commands! {
@@ -115,7 +128,7 @@ commands! {
 
     /// Changes the master passphrase (`current` asked again); returns how many old backups went.
     fn change_passphrase(ctx, current: Secret, new_passphrase: Secret) -> usize {
-        ctx.state.session().change_passphrase(current.into_secret_string(), new_passphrase.into_secret_string())
+        ctx.state.session().change_passphrase(Some(current.into_secret_string()), new_passphrase.into_secret_string())
     }
 
     fn get_settings(ctx) -> DeviceSettings {
@@ -131,40 +144,46 @@ commands! {
         ctx.state.session().list()
     }
 
-    /// Adds a key; with an empty `secret`, the key pasted last (see `paste_key`).
+    /// Adds a key; with an empty `secret`, the key pasted for it (see `paste_key`), which
+    /// stays pasted if adding fails (a name to change, say).
     fn add_entry(ctx, entry: NewEntry) -> EntrySummary {
         let mut entry = entry;
-        if entry.secret.is_empty() {
-            entry.secret = pasted(ctx.state)?;
+        let from_paste = entry.secret.is_empty();
+        if from_paste {
+            entry.secret = pasted(ctx.state, Pasting::NewKey)?;
         }
-        Ok(ctx.state.session().add(entry)?.0)
+        let kept = from_paste.then(|| entry.secret.clone());
+        let result = ctx.state.session().add(entry);
+        if result.is_err() && let Some(kept) = kept {
+            keep(&ctx, Pasting::NewKey, kept)?;
+        }
+        Ok(result?.0)
     }
 
     /// Reads the key on the clipboard in Rust (the page never gets it), cleaned of quotes,
-    /// `export`, `NAME=` and spaces; kept for the next Add or Replace.
-    fn paste_key(ctx) -> PastedView {
+    /// `export`, `NAME=` and spaces; kept for the Add or Replace it is `for_what`.
+    fn paste_key(ctx, for_what: Pasting) -> PastedView {
         let pasted = keyward_core::pasted::clean(&clipboard::read(ctx.app)?);
         let view = pasted.view();
-        *ctx.state.pasted.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(pasted.secret);
+        keep(&ctx, for_what, pasted.secret)?;
         Ok(view)
     }
 
-    /// What was pasted into search: its text, or (an API key, kept like `paste_key`'s) null
-    /// and the key's view, so that the key is never shown or searched for.
+    /// What was pasted into search: its text, or, when it holds an API key (kept as a new key,
+    /// like `paste_key`'s), null and the key's view: a key is never shown or searched for.
     fn paste_search(ctx) -> SearchPaste {
         let text = clipboard::read(ctx.app)?;
-        if !keyward_core::pasted::looks_like_key(&text) {
+        let Some(pasted) = keyward_core::pasted::find_key(&text) else {
             return Ok(SearchPaste { text: Some(text.trim().to_string()), key: None });
-        }
-        let pasted = keyward_core::pasted::clean(&text);
+        };
         let view = pasted.view();
-        *ctx.state.pasted.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(pasted.secret);
+        keep(&ctx, Pasting::NewKey, pasted.secret)?;
         Ok(SearchPaste { text: None, key: Some(view) })
     }
 
-    /// Forgets the key pasted last (its dialog was closed).
-    fn forget_pasted(ctx) -> () {
-        ctx.state.take_pasted();
+    /// Forgets the key pasted `for_what` (its dialog or pane was closed).
+    fn forget_pasted(ctx, for_what: Pasting) -> () {
+        ctx.state.take_pasted(for_what);
         Ok(())
     }
 
@@ -193,19 +212,18 @@ commands! {
     fn check_entries(ctx, ids: Vec<String>, deep: bool, progress: Progress<CheckReport>) -> CheckRun {
         let which = if ids.is_empty() { Which::All } else { Which::Ids(ids) };
         let cancel = Cancel::default();
-        *ctx.state.checks.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(cancel.clone());
+        let run_id = ctx.state.check_runs.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        ctx.state.checks.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push((run_id, cancel.clone()));
         let run = api::check(&ctx.state.session, which, deep, &cancel, &mut |_| false, &mut |report| {
             let _ = progress.0.send(report.clone());
         });
-        *ctx.state.checks.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+        ctx.state.checks.lock().unwrap_or_else(std::sync::PoisonError::into_inner).retain(|(id, _)| *id != run_id);
         run
     }
 
     /// Stops the checks running now (finished results are kept).
     fn cancel_checks(ctx) -> () {
-        if let Some(cancel) = ctx.state.checks.lock().unwrap_or_else(std::sync::PoisonError::into_inner).as_ref() {
-            cancel.cancel();
-        }
+        ctx.state.cancel_checks();
         Ok(())
     }
 
@@ -234,11 +252,11 @@ commands! {
     /// pasted for the answer.
     fn replace_key(ctx, id: String, secret: Secret, keep_base_url: bool, other_provider: bool) -> EntrySummary {
         let from_paste = secret.is_empty();
-        let secret = if from_paste { pasted(ctx.state)? } else { secret };
+        let secret = if from_paste { pasted(ctx.state, Pasting::Replacement)? } else { secret };
         let kept = from_paste.then(|| secret.clone());
         let result = ctx.state.session().replace(&id, secret, keep_base_url, other_provider);
         if result.is_err() && let Some(kept) = kept {
-            *ctx.state.pasted.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(kept);
+            keep(&ctx, Pasting::Replacement, kept)?;
         }
         Ok(result?.0)
     }

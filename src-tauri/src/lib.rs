@@ -25,11 +25,13 @@ pub fn lock_now<R: Runtime>(app: &AppHandle<R>) {
     // The clipboard first: saving pending check results may wait for the vault.
     clipboard::clear_if_ours(app);
     let state = app.state::<AppState>();
-    if let Some(cancel) = state.checks.lock().unwrap_or_else(std::sync::PoisonError::into_inner).as_ref() {
-        cancel.cancel();
-    }
-    state.take_pasted();
-    state.session().lock();
+    state.cancel_checks();
+    // The session first: a command holding it (a paste being used) finishes before the pasted
+    // keys are forgotten, and none is pasted once it is locked.
+    let mut session = state.session();
+    session.lock();
+    state.forget_pasted();
+    drop(session);
     window::set_title(app, "Keyward");
 }
 

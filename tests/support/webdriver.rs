@@ -311,3 +311,20 @@ pub async fn assert_accessible(c: &Client, screen: &str) {
         violations.join("\n")
     );
 }
+
+/// Selects the key `name` in the list: its pane shows beside it.
+pub async fn open_key(c: &Client, name: &str) {
+    click(c, &format!("li[data-name='{name}'] .row")).await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let shown = c
+            .execute("const h = document.querySelector('#pane-title'); return h ? h.textContent : ''", vec![])
+            .await
+            .unwrap();
+        if shown.as_str() == Some(name) {
+            return;
+        }
+        assert!(std::time::Instant::now() < deadline, "the pane never showed {name}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}

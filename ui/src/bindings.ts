@@ -162,6 +162,10 @@ history_len: number,
  */
 history: Array<HistorySummary>, 
 /**
+ * In a team vault: former members who could read this value (rotate it).
+ */
+exposed_to: Array<string>, 
+/**
  * The provider's page for managing keys and its billing page ("" when unknown).
  */
 keys_url: string, billing_url: string, };
@@ -261,6 +265,11 @@ said: string,
  * How many lines the value has (certificates and JSON credentials have several).
  */
 lines: number, };
+
+/**
+ * What a pasted key is for.
+ */
+export type Pasting = "new_key" | "replacement";
 
 /**
  * A provider a key can be set to (the choices in an editor).
@@ -426,14 +435,14 @@ export const commands = {
   /** Saves this device's settings (the recent vaults and warnings given stay as they are). */
   setSettings: (settings: DeviceSettings): Promise<DeviceSettings> => invoke("set_settings", { settings }),
   listEntries: (): Promise<Array<EntrySummary>> => invoke("list_entries"),
-  /** Adds a key; with an empty `secret`, the key pasted last (see `paste_key`). */
+  /** Adds a key; with an empty `secret`, the key pasted for it (see `paste_key`), which stays pasted if adding fails (a name to change, say). */
   addEntry: (entry: NewEntry): Promise<EntrySummary> => invoke("add_entry", { entry }),
-  /** Reads the key on the clipboard in Rust (the page never gets it), cleaned of quotes, `export`, `NAME=` and spaces; kept for the next Add or Replace. */
-  pasteKey: (): Promise<PastedView> => invoke("paste_key"),
-  /** What was pasted into search: its text, or (an API key, kept like `paste_key`'s) null and the key's view, so that the key is never shown or searched for. */
+  /** Reads the key on the clipboard in Rust (the page never gets it), cleaned of quotes, `export`, `NAME=` and spaces; kept for the Add or Replace it is `for_what`. */
+  pasteKey: (forWhat: Pasting): Promise<PastedView> => invoke("paste_key", { forWhat }),
+  /** What was pasted into search: its text, or, when it holds an API key (kept as a new key, like `paste_key`'s), null and the key's view: a key is never shown or searched for. */
   pasteSearch: (): Promise<SearchPaste> => invoke("paste_search"),
-  /** Forgets the key pasted last (its dialog was closed). */
-  forgetPasted: (): Promise<null> => invoke("forget_pasted"),
+  /** Forgets the key pasted `for_what` (its dialog or pane was closed). */
+  forgetPasted: (forWhat: Pasting): Promise<null> => invoke("forget_pasted", { forWhat }),
   /** Every provider a key can be set to. */
   listProviders: (): Promise<Array<ProviderChoice>> => invoke("list_providers"),
   /** The provider of a key being typed or pasted. */

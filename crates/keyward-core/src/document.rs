@@ -254,8 +254,13 @@ impl Document {
         }
         let (url, var) = (entry.base_url.clone(), entry.env_var.clone());
         apply_fields(&mut entry, fields)?;
-        if entry.base_url != url || entry.env_var != var {
-            self.chosen_here.0.insert(entry.id.clone());
+        // Only the field I changed is mine: a teammate's base URL stays theirs when I change the
+        // variable, and the other way round.
+        if entry.base_url != url {
+            self.chosen_here.0.insert(format!("{}#base_url", entry.id));
+        }
+        if entry.env_var != var {
+            self.chosen_here.0.insert(format!("{}#env_var", entry.id));
         }
         entry.touch(at, change.actor);
         self.entries[index] = entry;

@@ -60,18 +60,28 @@ pub fn clean(text: &str) -> Pasted {
     Pasted { secret: Secret::new(rest.to_string()), variable, stripped }
 }
 
-/// Whether text someone pasted (into search, say) is probably an API key: a known provider's
-/// format, or one long token of letters and digits with no spaces.
+/// Whether text someone pasted (into search, say) holds something that is probably an API key.
 pub fn looks_like_key(text: &str) -> bool {
-    let text = clean(text);
-    let t = text.secret.expose();
+    find_key(text).is_some()
+}
+
+/// The first thing in pasted text that is probably an API key: a word of a known provider's
+/// format, or a long token of letters and digits (after `NAME=`, quotes and `Bearer` are taken
+/// off). Pasted text that holds one is never used as text (searched for, shown).
+pub fn find_key(text: &str) -> Option<Pasted> {
+    text.split(|c: char| c.is_whitespace() || c == ',' || c == ';').find_map(|word| {
+        let pasted = clean(word);
+        key_like(pasted.secret.expose()).then_some(pasted)
+    })
+}
+
+fn key_like(t: &str) -> bool {
     if crate::provider::detect(t).is_some() {
         return true;
     }
-    let token = t.len() >= 24 && !t.chars().any(char::is_whitespace);
     let letters = t.chars().filter(|c| c.is_ascii_alphabetic()).count();
     let digits = t.chars().filter(|c| c.is_ascii_digit()).count();
-    token && letters >= 8 && digits >= 4
+    t.len() >= 20 && letters >= 6 && digits >= 3 && !t.contains("://")
 }
 
 /// What the window is told about a pasted key: never the key.
@@ -154,9 +164,21 @@ mod tests {
     fn keys_pasted_into_search_are_told_from_words() {
         assert!(looks_like_key(KEY));
         assert!(looks_like_key("a8f3k2j9d8s7f6g5h4j3k2l1q9w8e7r6"));
-        for text in ["openai production", "prod", "sk-proj", "2024-01-01", "OPENAI_API_KEY"] {
+        for text in
+            ["openai production", "prod", "sk-proj", "2024-01-01", "OPENAI_API_KEY", "https://api.openai.com/v1"]
+        {
             assert!(!looks_like_key(text), "{text}");
         }
+        // Keys inside more text are found too (the review's cases).
+        for text in [
+            format!("OPENAI_API_KEY={KEY}\nANTHROPIC_API_KEY=sk-ant-api03-abcdefghijklmnop"),
+            format!("Authorization: Bearer {KEY}"),
+            format!("{KEY} # prod"),
+            "token a8f3k2j9d8s7f6g5h4j3".to_string(),
+        ] {
+            assert!(looks_like_key(&text), "{text}");
+        }
+        assert_eq!(find_key(&format!("Authorization: Bearer {KEY}")).unwrap().secret.expose(), KEY);
         let view = clean(&format!("OPENAI_API_KEY=\"{KEY}\"")).view();
         assert_eq!(view.provider.as_ref().unwrap().id, "openai");
         assert!(!format!("{view:?}").contains(KEY));

@@ -37,6 +37,8 @@ pub struct EntrySummary {
     pub history_len: usize,
     /// The earlier values, masked, newest first.
     pub history: Vec<HistorySummary>,
+    /// In a team vault: former members who could read this value (rotate it).
+    pub exposed_to: Vec<String>,
     /// The provider's page for managing keys and its billing page ("" when unknown).
     pub keys_url: &'static str,
     pub billing_url: &'static str,
@@ -102,6 +104,7 @@ impl EntrySummary {
             rotation_days: e.rotation_days,
             last_check: e.last_check.clone(),
             history_len: e.history.len(),
+            exposed_to: Vec::new(),
             history: e
                 .history
                 .iter()

@@ -119,10 +119,18 @@ impl Vault {
             return;
         }
         let mut changed = false;
-        for e in self.doc.entries.iter().filter(|e| chosen.contains(&e.id)) {
+        for e in &self.doc.entries {
+            // A key added here is mine in full; an edit makes mine only the field it changed.
+            let all = chosen.contains(&e.id);
             for consent in crate::consent::needed(&self.doc, &self.approvals, e) {
-                crate::consent::approve(&mut self.approvals, &consent);
-                changed = true;
+                let field = match consent.asked {
+                    crate::consent::Asked::BaseUrl { .. } => "base_url",
+                    crate::consent::Asked::EnvVar { .. } => "env_var",
+                };
+                if all || chosen.contains(&format!("{}#{field}", e.id)) {
+                    crate::consent::approve(&mut self.approvals, &consent);
+                    changed = true;
+                }
             }
         }
         if changed && let Ok(dir) = crate::device::data_dir() {

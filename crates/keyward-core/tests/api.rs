@@ -68,11 +68,11 @@ fn trivially_guessable_master_passphrases_are_refused() {
     }
     assert!(!dir.path().join("v.age").exists());
     s.create(SecretString::from(PASSPHRASE), 10).unwrap();
-    let err = s.change_passphrase(SecretString::from(PASSPHRASE), SecretString::from("aaaaaaaaaa")).unwrap_err();
+    let err = s.change_passphrase(Some(SecretString::from(PASSPHRASE)), SecretString::from("aaaaaaaaaa")).unwrap_err();
     assert!(err.to_string().contains("too easy to guess"), "{err}");
     // The new passphrase works, the old one does not.
     let new = "quiet harbor tulip engine seventy";
-    s.change_passphrase(SecretString::from(PASSPHRASE), SecretString::from(new)).unwrap();
+    s.change_passphrase(Some(SecretString::from(PASSPHRASE)), SecretString::from(new)).unwrap();
     s.lock();
     assert_eq!(s.unlock(&mut pass(PASSPHRASE), &mut |_| false).unwrap_err().kind(), ErrorKind::WrongPassphrase);
     s.unlock(&mut pass(new), &mut |_| false).unwrap();

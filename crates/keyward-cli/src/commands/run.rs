@@ -27,9 +27,8 @@ pub fn run(ctx: &Context, mappings: &[String], command: &[OsString]) -> Result<i
                 m.trim()
             )));
         }
-        if !asked.is_empty() {
-            vault.trust(&id)?;
-        }
+        // Only the variable was asked about: a base URL the teammate set stays unconfirmed.
+        vault.give_consents(&asked)?;
     }
     let mut cmd = Command::new(&command[0]);
     cmd.args(&command[1..]);

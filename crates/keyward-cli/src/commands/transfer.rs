@@ -6,8 +6,10 @@ use keyward_core::{VaultError, import};
 use std::path::Path;
 
 pub fn import(ctx: &Context, file: &Path, all: bool) -> Result<(), VaultError> {
+    // The file first: one that cannot be read is said before the passphrase is asked.
+    let parsed = keyward_core::api::read_import(file, all, &[])?;
     let mut vault = ctx.open()?;
-    let (result, saved) = vault.import(&file.display().to_string(), all, &[])?;
+    let (result, saved) = vault.import_parsed(parsed)?;
     if let Some(saved) = saved {
         note_merge(&saved);
     }

@@ -31,18 +31,10 @@ pub fn passwd(ctx: &Context, new_file: Option<&Path>, identity: bool) -> Result<
         drop(vault);
         return passwd_identity(ctx, new_file);
     }
-    // The passphrase that opened it: given, else remembered here, else asked.
-    let current = match (ctx.passphrase_file.is_some() || input::passphrase_in_env(), vault.status().remembered) {
-        (false, true) => keyward_core::remember::recall(&ctx.device.data_dir, &ctx.vault_path)?,
-        _ => None,
-    };
-    let current = match current {
-        Some(p) => p,
-        None => input::passphrase(ctx.passphrase_file.as_deref())?,
-    };
     let new = input::new_passphrase(new_file, input::new_passphrase_env(false))?;
     let remembered = vault.status().remembered;
-    let removed = vault.change_passphrase(current, new)?;
+    // The passphrase was proven by opening the vault in this command.
+    let removed = vault.change_passphrase(None, new)?;
     println!("The passphrase of {} was changed.", ctx.vault_path.display());
     if remembered {
         if vault.status().remembered {

@@ -107,6 +107,19 @@ pub fn detect(secret: &str) -> Option<Detected> {
     provider::detect(secret).map(|p| Detected { id: p.id.into(), name: p.display_name.into() })
 }
 
+/// Former members who could read each key (by id), in a team vault.
+fn exposed(doc: &Document) -> std::collections::HashMap<String, Vec<String>> {
+    doc.exposed()
+        .into_iter()
+        .map(|x| (x.entry.id.clone(), x.former_members.iter().map(|m| m.to_string()).collect()))
+        .collect()
+}
+
+fn with_exposure(mut summary: EntrySummary, exposed: &std::collections::HashMap<String, Vec<String>>) -> EntrySummary {
+    summary.exposed_to = exposed.get(&summary.id).cloned().unwrap_or_default();
+    summary
+}
+
 fn entry<'a>(doc: &'a Document, id: &str) -> Result<&'a Entry> {
     doc.entries.iter().find(|e| e.id == id).ok_or_else(|| VaultError::NoSuchEntry(id_hint(id)))
 }
@@ -121,13 +134,14 @@ impl Session {
     pub fn list(&self) -> Result<Vec<EntrySummary>> {
         let doc = self.document()?;
         let authors = Authors::of(&doc.members);
-        Ok(doc.entries.iter().map(|e| EntrySummary::new(e, &authors)).collect())
+        let exposed = exposed(doc);
+        Ok(doc.entries.iter().map(|e| with_exposure(EntrySummary::new(e, &authors), &exposed)).collect())
     }
 
     /// One key, as its details show it.
     pub fn summary(&self, id: &str) -> Result<EntrySummary> {
         let doc = self.document()?;
-        Ok(EntrySummary::new(entry(doc, id)?, &Authors::of(&doc.members)))
+        Ok(with_exposure(EntrySummary::new(entry(doc, id)?, &Authors::of(&doc.members)), &exposed(doc)))
     }
 
     /// The id of the key named `name`.
@@ -290,11 +304,17 @@ impl Session {
         Ok(self.vault()?.consents_needed(id))
     }
 
-    /// Confirms on this device what a teammate set for this key.
+    /// Confirms on this device everything a teammate set for this key (the person saw every
+    /// sentence [`Session::consents`] gave).
     pub fn trust(&mut self, id: &str) -> Result<()> {
         let asked = self.consents(id)?;
+        self.give_consents(&asked)
+    }
+
+    /// Confirms on this device exactly these (what the person was asked about, no more).
+    pub fn give_consents(&mut self, consents: &[crate::consent::Consent]) -> Result<()> {
         let vault = self.vault_mut()?;
-        for c in &asked {
+        for c in consents {
             vault.give_consent(c)?;
         }
         Ok(())

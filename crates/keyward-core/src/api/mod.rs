@@ -18,4 +18,4 @@ pub use entries::{Copy, Detected, EditEntry, NewEntry, ProviderChoice, Replaceme
 pub use open::{Credentials, Opening, open_vault, unlock_for};
 pub use session::{Refreshed, Session, Unlocked, VaultStatus, create_private_dir, expand_home};
 pub use team::{CopyMerged, MemberView, MyIdentity, RotateView, TeamView};
-pub use transfer::{ImportPreview, ImportResult, Rename, SkippedLine};
+pub use transfer::{ImportPreview, ImportResult, Rename, SkippedLine, read_import};

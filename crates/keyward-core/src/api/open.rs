@@ -36,6 +36,8 @@ pub struct Opening {
     pub my_key: Option<String>,
     /// The passphrase came from the OS keyring.
     pub remembered: bool,
+    /// Sentences to say once (the keyring could not be asked; a stale passphrase forgotten).
+    pub notices: Vec<String>,
 }
 
 /// What opens a vault file with these bytes: for a team vault my identity (a plain identity
@@ -44,22 +46,46 @@ pub fn unlock_for(device: &Device, vault: &Path, bytes: &[u8], how: &mut Credent
     let team = crate::crypto::looks_like_age(bytes) && !crate::crypto::is_passphrase_encrypted(bytes);
     if team && let Some(file) = &how.identity_file {
         let me = identity::from_plain_file(file)?;
-        return Ok(Opening { unlock: me.unlock, my_key: Some(me.public_key), remembered: false });
+        return Ok(Opening { unlock: me.unlock, my_key: Some(me.public_key), remembered: false, notices: Vec::new() });
     }
     let id_path = device.identity_path();
     if team && !id_path.exists() {
         return Err(VaultError::NoIdentity { path: id_path });
     }
+    let mut notices = Vec::new();
     let (passphrase, remembered) = match how.passphrase.take() {
         Some(p) => (p, false),
         None => match how.remembered.then(|| remember::recall(&device.data_dir, vault)) {
             Some(Ok(Some(p))) => (p, true),
-            // Not remembered, or the keyring cannot be reached: the person is asked.
+            // The keyring cannot be reached: said, and the person is asked.
+            Some(Err(e)) => {
+                notices.push(e.to_string());
+                ((how.ask)()?, false)
+            }
             _ => ((how.ask)()?, false),
         },
     };
-    let (unlock, my_key) = identity::unlock_with_passphrase(bytes, passphrase, &id_path)?;
-    Ok(Opening { unlock, my_key, remembered })
+    match identity::unlock_with_passphrase(bytes, passphrase, &id_path) {
+        Ok((unlock, my_key)) => Ok(Opening { unlock, my_key, remembered, notices }),
+        // A team vault: the identity's passphrase was changed since it was remembered.
+        Err(VaultError::WrongPassphrase) if remembered => {
+            let _ = remember::forget(&device.data_dir, vault);
+            let passphrase = ask_again(how)?;
+            let (unlock, my_key) = identity::unlock_with_passphrase(bytes, passphrase, &id_path)?;
+            notices.push(VaultError::RememberedStale.to_string());
+            Ok(Opening { unlock, my_key, remembered: false, notices })
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The passphrase asked again after a remembered one failed ([`VaultError::RememberedStale`]
+/// when nobody can be asked).
+fn ask_again(how: &mut Credentials) -> Result<SecretString> {
+    (how.ask)().map_err(|e| match e {
+        VaultError::PassphraseNeeded => VaultError::RememberedStale,
+        e => e,
+    })
 }
 
 /// Opens the vault at `path`. A remembered passphrase that no longer opens it (changed
@@ -76,20 +102,21 @@ pub fn open_vault(
         e => e,
     })?;
     let opening = unlock_for(device, path, &bytes, how)?;
-    match Vault::open_confirming(path, opening.unlock, &mut *confirm) {
-        Ok(vault) => Ok((vault, opening.my_key)),
+    let said = opening.notices;
+    let (mut vault, my_key) = match Vault::open_confirming(path, opening.unlock, &mut *confirm) {
+        Ok(vault) => (vault, opening.my_key),
         Err(VaultError::WrongPassphrase) if opening.remembered => {
             let _ = remember::forget(&device.data_dir, path);
-            let passphrase = (how.ask)().map_err(|e| match e {
-                VaultError::PassphraseNeeded => VaultError::RememberedStale,
-                e => e,
-            })?;
-            how.passphrase = Some(passphrase);
+            how.passphrase = Some(ask_again(how)?);
             let opening = unlock_for(device, path, &bytes, how)?;
             let mut vault = Vault::open_confirming(path, opening.unlock, confirm)?;
             vault.add_notice(VaultError::RememberedStale.to_string());
-            Ok((vault, opening.my_key))
+            (vault, opening.my_key)
         }
-        Err(e) => Err(e),
+        Err(e) => return Err(e),
+    };
+    for notice in said {
+        vault.add_notice(notice);
     }
+    Ok((vault, my_key))
 }

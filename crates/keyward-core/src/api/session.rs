@@ -23,6 +23,8 @@ pub struct Session {
     /// Check results recorded but not saved yet (a long Check all saves once, at the end).
     pub(super) unsaved_checks: bool,
     locked_once: bool,
+    /// Opening a vault puts it first among the recent ones (a window's session).
+    track_recent: bool,
 }
 
 /// Where the session stands, for the unlock screen.
@@ -76,6 +78,7 @@ impl Session {
             deleted: None,
             unsaved_checks: false,
             locked_once: false,
+            track_recent: false,
         }
     }
 
@@ -87,7 +90,7 @@ impl Session {
             .map(PathBuf::from)
             .or_else(|| settings.recent_vaults.iter().find(|p| p.is_file()).cloned())
             .unwrap_or_else(|| device.default_vault());
-        Session::new(device, path)
+        Session { track_recent: true, ..Session::new(device, path) }
     }
 
     pub fn device(&self) -> &Device {
@@ -167,9 +170,8 @@ impl Session {
         let path = if path.is_absolute() { path } else { std::env::current_dir().unwrap_or_default().join(path) };
         let left = std::mem::replace(&mut self.path, path);
         // The vault being left stays one click away.
-        if left.is_file() {
-            self.settings.remember(&left);
-            let _ = self.device.save_settings(&self.settings);
+        if left.is_file() && self.track_recent {
+            self.update_settings(|s| s.remember(&left));
         }
         Ok(self.status())
     }
@@ -230,9 +232,11 @@ impl Session {
     }
 
     fn opened(&mut self, vault: Vault, my_key: Option<String>) {
-        self.settings.remember(vault.path());
-        // Not being able to save the recent list is no reason to refuse the unlock.
-        let _ = self.device.save_settings(&self.settings);
+        if self.track_recent {
+            // Not being able to save the recent list is no reason to refuse the unlock.
+            let path = vault.path().to_path_buf();
+            self.update_settings(|s| s.remember(&path));
+        }
         self.my_key = my_key;
         self.vault = Some(vault);
     }
@@ -299,13 +303,16 @@ impl Session {
         self.vault.as_mut().map(Vault::take_notices).unwrap_or_default()
     }
 
-    /// Changes the master passphrase; `current` is asked again (the owner is at the keyboard).
-    /// In a team vault it is my identity's passphrase that changes. Returns how many backups,
-    /// which the old passphrase still opened, were deleted.
-    pub fn change_passphrase(&mut self, current: SecretString, new: SecretString) -> Result<usize> {
+    /// Changes the master passphrase. `current`, asked again, proves the owner is at the
+    /// keyboard (the app); the command line, which opened the vault with it a moment ago in
+    /// the same command, passes `None` for a personal vault. In a team vault it is my identity's
+    /// passphrase that changes (then `current` is needed). Returns how many backups, which the
+    /// old passphrase still opened, were deleted.
+    pub fn change_passphrase(&mut self, current: Option<SecretString>, new: SecretString) -> Result<usize> {
         crate::passphrase::acceptable(&new)?;
         let team = self.document()?.is_team();
         if team {
+            let current = current.ok_or(VaultError::PassphraseNeeded)?;
             crate::identity::change_passphrase(
                 &self.device.identity_path(),
                 current,
@@ -317,7 +324,9 @@ impl Session {
             return Ok(0);
         }
         // Proves the current passphrase without touching the unlocked vault.
-        Vault::open(&self.path, crate::Unlock::Passphrase(current))?;
+        if let Some(current) = current {
+            Vault::open(&self.path, crate::Unlock::Passphrase(current))?;
+        }
         let vault = self.vault_mut()?;
         let removed = vault.change_passphrase(new.clone())?.backups_removed;
         let id = vault.document().vault_id.clone();
@@ -326,11 +335,20 @@ impl Session {
         Ok(removed)
     }
 
+    /// Changes what another process may have changed meanwhile (the file is read again first)
+    /// and saves it; not being able to save is said nowhere (lists and warnings only).
+    fn update_settings(&mut self, f: impl FnOnce(&mut DeviceSettings)) {
+        self.settings = self.device.load_settings();
+        f(&mut self.settings);
+        let _ = self.device.save_settings(&self.settings);
+    }
+
     /// Saves the settings the window can change (the recent list and warnings given stay).
     pub fn set_settings(&mut self, settings: DeviceSettings) -> Result<DeviceSettings> {
+        let on_disk = self.device.load_settings();
         let settings = DeviceSettings {
-            recent_vaults: self.settings.recent_vaults.clone(),
-            clipboard_warned: self.settings.clipboard_warned.clone(),
+            recent_vaults: on_disk.recent_vaults,
+            clipboard_warned: on_disk.clipboard_warned,
             ..settings
         }
         .checked()?;
@@ -342,11 +360,11 @@ impl Session {
     /// The clipboard-history warning, the first time a given manager is seen on this device.
     pub fn clipboard_warning_once(&mut self) -> Option<String> {
         let managers = crate::clipboard::running_history_managers();
+        self.settings = self.device.load_settings();
         if managers.iter().all(|m| self.settings.clipboard_warned.iter().any(|w| w == m)) {
             return None;
         }
-        self.settings.clipboard_warned = managers.iter().map(|m| m.to_string()).collect();
-        let _ = self.device.save_settings(&self.settings);
+        self.update_settings(|s| s.clipboard_warned = managers.iter().map(|m| m.to_string()).collect());
         Some(crate::clipboard::history_warning(&managers))
     }
 }

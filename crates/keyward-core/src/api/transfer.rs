@@ -52,8 +52,8 @@ pub struct ImportResult {
 }
 
 /// Reads and parses an import file (`all`: also values that do not look like keys), with the
-/// person's renames applied.
-fn read(path: &Path, all: bool, renames: &[Rename]) -> Result<Parsed> {
+/// person's renames applied: a file that cannot be read is said before anything is asked.
+pub fn read_import(path: &Path, all: bool, renames: &[Rename]) -> Result<Parsed> {
     let bytes = Zeroizing::new(std::fs::read(path).map_err(|e| VaultError::io(path, e))?);
     let text = std::str::from_utf8(&bytes)
         .map_err(|_| VaultError::Invalid(format!("{} is not a text file (UTF-8).", path.display())))?;
@@ -82,7 +82,7 @@ fn skipped_lines(unit: &str, skipped: Vec<import::Skipped>) -> Vec<SkippedLine> 
 impl Session {
     /// What importing `path` would add and skip; nothing is changed.
     pub fn preview_import(&self, path: &str, all: bool, renames: &[Rename]) -> Result<ImportPreview> {
-        let parsed = read(&expand_home(path), all, renames)?;
+        let parsed = read_import(&expand_home(path), all, renames)?;
         let source = parsed.source;
         let doc = self.document()?;
         let actor = self.actor();
@@ -99,8 +99,11 @@ impl Session {
     /// Imports `path` (read again: what is added is reported back). Saves only when something
     /// was added.
     pub fn import(&mut self, path: &str, all: bool, renames: &[Rename]) -> Result<(ImportResult, Option<SaveReport>)> {
-        let path = expand_home(path);
-        let parsed = read(&path, all, renames)?;
+        self.import_parsed(read_import(&expand_home(path), all, renames)?)
+    }
+
+    /// Imports what [`read_import`] read.
+    pub fn import_parsed(&mut self, parsed: Parsed) -> Result<(ImportResult, Option<SaveReport>)> {
         let source = parsed.source;
         let mut trial = self.document()?.clone();
         let actor = self.actor();
