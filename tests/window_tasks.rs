@@ -367,3 +367,77 @@ async fn every_screen_passes_axe_in_light_and_dark() {
     }
     c.close().await.unwrap();
 }
+
+/// The window at its smallest size, a common laptop size and full HD, light and dark: nothing
+/// scrolls sideways or is cut off, and the screenshots (kept under target/tmp/e2e-screenshots,
+/// and in the README) show the list, the pane, Check all's summary and an error.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_window_fits_every_size_in_light_and_dark() {
+    let x = Xvfb::start();
+    let providers = FakeProviders::start();
+    let openai = providers.base_url("openai");
+    let v = TestVault::new();
+    for (name, key, env) in [
+        ("openai-production", PROD, "production"),
+        ("openai-dev", DEV, "development"),
+        ("openai-batch-jobs-with-a-long-name", TAKEN, "production"),
+    ] {
+        v.ok(&["add", name, "--base-url", &openai, "--env", env, "--tag", "web"], Some(key));
+    }
+    v.ok(&["add", "anthropic-prod", "--base-url", &providers.base_url("anthropic")], Some(ANTHROPIC));
+    let driver = Driver::start(&x.display, v.dir.path(), &v.path);
+    let c = connect(&driver).await;
+    type_text(&c, "#passphrase", PASSPHRASE).await;
+    click(&c, "#submit").await;
+    find(&c, "li[data-name='openai-production']").await;
+    click(&c, "#check-all").await;
+    find(&c, "#check-results").await;
+    for (w, h) in [(720, 480), (980, 680), (1440, 900)] {
+        c.set_window_size(w, h).await.unwrap();
+        for theme in ["light", "dark"] {
+            c.execute(&format!("document.documentElement.dataset.theme = '{theme}'"), vec![]).await.unwrap();
+            tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+            let fits = c
+                .execute(
+                    "const d = document.documentElement; return [d.scrollWidth <= window.innerWidth + 1, \
+                     [...document.querySelectorAll('header.bar button, .pane-actions button')]\
+                       .every(b => { const r = b.getBoundingClientRect(); return r.right <= window.innerWidth + 1; })]",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            assert_eq!(
+                fits,
+                serde_json::json!([true, true]),
+                "{w}x{h} {theme}: something is cut off or scrolls sideways"
+            );
+            screenshot(&c, &format!("13-list-{w}x{h}-{theme}")).await;
+        }
+    }
+    // An error, where the person looks: the status line.
+    c.set_window_size(980, 680).await.unwrap();
+    open_key(&c, "openai-dev").await;
+    click(&c, "#edit").await;
+    type_text(&c, "#edit-expires", "someday").await;
+    click(&c, "#save-details").await;
+    wait_for_text(&c, "The expiry date is not a date").await;
+    screenshot(&c, "13-error-980x680-dark").await;
+    click(&c, "#cancel-edit").await;
+
+    // Joining a team without converting my own vault: an identity, and the line to give.
+    click(&c, "#team").await;
+    type_secret(&c, "#identity-passphrase", NEW_PASSPHRASE).await;
+    type_secret(&c, "#identity-repeat", NEW_PASSPHRASE).await;
+    click(&c, "#create-identity").await;
+    wait_for_text(&c, "Your identity was created").await;
+    let line = find(&c, "#my-public-key").await.text().await.unwrap();
+    assert!(line.starts_with("age1") && line.contains(" ed25519:"), "{line}");
+    find(&c, "#join-steps").await;
+    assert_accessible(&c, "team join (dark)").await;
+    screenshot(&c, "13-team-join-980x680-dark").await;
+    // My own vault is still a personal one, opened with its passphrase.
+    let bytes = std::fs::read(&v.path).unwrap();
+    assert!(String::from_utf8_lossy(&bytes[..200.min(bytes.len())]).contains("scrypt"), "the vault was converted");
+    driver.assert_output_free_of(&[PASSPHRASE, NEW_PASSPHRASE, PROD, ANTHROPIC]);
+    c.close().await.unwrap();
+}

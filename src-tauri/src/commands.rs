@@ -6,8 +6,8 @@ use crate::command_schema::{Progress, commands};
 use crate::state::Pasting;
 use crate::{clipboard, dialogs};
 use keyward_core::api::{
-    self, CheckRun, CopyMerged, Credentials, Detected, EditEntry, ImportPreview, ImportResult, NewEntry, Refreshed,
-    Rename, TeamView, Unlocked, VaultStatus, Which,
+    self, CheckRun, CopyMerged, Credentials, Detected, EditEntry, ImportPreview, ImportResult, MyIdentity, NewEntry,
+    Refreshed, Rename, TeamView, Unlocked, VaultStatus, Which,
 };
 use keyward_core::check::{Cancel, CheckReport};
 use keyward_core::device_settings::DeviceSettings;
@@ -307,6 +307,16 @@ commands! {
     /// The QR code (SVG) of my member line, for a teammate's phone or camera.
     fn identity_qr(ctx) -> Option<String> {
         Ok(ctx.state.session().my_identity().and_then(|me| crate::qr::svg(&me.member_line)))
+    }
+
+    /// Joining a team: my identity, created under `passphrase` if I have none (opened with it
+    /// otherwise); my own vault stays as it is. Returns the line to give a member.
+    fn create_identity(ctx, passphrase: Secret) -> MyIdentity {
+        let session = ctx.state.session();
+        let passphrase = passphrase.into_secret_string();
+        let (me, _) = session.identity_or_create(&passphrase, keyward_core::document::DEFAULT_WORK_FACTOR)?;
+        keyward_core::identity::write_public_line(&session.device().identity_path(), &me)?;
+        session.my_identity().ok_or_else(|| VaultError::Invalid("Your identity could not be read back.".into()))
     }
 
     /// Makes this vault a team vault with me as its first member.

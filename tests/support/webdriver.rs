@@ -291,7 +291,10 @@ pub fn app_pid(vault: &std::path::Path) -> u32 {
 pub async fn assert_accessible(c: &Client, screen: &str) {
     static AXE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     let axe = AXE.get_or_init(|| {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../node_modules/axe-core/axe.min.js");
+        let path = std::path::PathBuf::from(
+            std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into()),
+        )
+        .join("../node_modules/axe-core/axe.min.js");
         std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e} (make test installs it)", path.display()))
     });
     let loaded = c.execute("return typeof window.axe", vec![]).await.unwrap();

@@ -479,6 +479,8 @@ export const commands = {
   teamStatus: (): Promise<TeamView> => invoke("team_status"),
   /** The QR code (SVG) of my member line, for a teammate's phone or camera. */
   identityQr: (): Promise<string | null> => invoke("identity_qr"),
+  /** Joining a team: my identity, created under `passphrase` if I have none (opened with it otherwise); my own vault stays as it is. Returns the line to give a member. */
+  createIdentity: (passphrase: string): Promise<MyIdentity> => invoke("create_identity", { passphrase }),
   /** Makes this vault a team vault with me as its first member. */
   makeTeam: (name: string, passphrase: string): Promise<TeamView> => invoke("make_team", { name, passphrase }),
   /** Adds a member from the line they shared. */
