@@ -441,3 +441,40 @@ async fn the_window_fits_every_size_in_light_and_dark() {
     driver.assert_output_free_of(&[PASSPHRASE, NEW_PASSPHRASE, PROD, ANTHROPIC]);
     c.close().await.unwrap();
 }
+
+/// From pressing Unlock to the painted list, the window makes one call: the unlock's answer
+/// holds the status, the settings and the list.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unlocking_shows_the_list_after_one_round_trip() {
+    let x = Xvfb::start();
+    let v = TestVault::new();
+    v.ok(&["add", "prod"], Some(PROD));
+    let driver = Driver::start(&x.display, v.dir.path(), &v.path);
+    let c = connect(&driver).await;
+    find(&c, "#passphrase").await;
+    // Every call goes over Tauri's IPC transport: fetch to ipc://, or window.ipc.postMessage.
+    let count = "window.__calls = [];\
+        const seen = (cmd) => window.__calls.push((document.querySelector('ul.keys li') ? 'after list: ' : '') + cmd);\
+        const fetch0 = window.fetch;\
+        window.fetch = (input, init) => {\
+          const url = String(input && input.url ? input.url : input);\
+          if (url.startsWith('ipc:') || url.includes('ipc.localhost')) seen(decodeURIComponent(url.split('/').pop()));\
+          return fetch0(input, init);\
+        };\
+        if (window.ipc && window.ipc.postMessage) {\
+          const post0 = window.ipc.postMessage.bind(window.ipc);\
+          window.ipc.postMessage = (m) => { try { seen(JSON.parse(m).cmd); } catch (e) { seen('?'); } return post0(m); };\
+        }";
+    c.execute(count, vec![]).await.unwrap();
+    type_text(&c, "#passphrase", PASSPHRASE).await;
+    click(&c, "#submit").await;
+    find(&c, "li[data-name='prod']").await;
+    let calls = c.execute("return window.__calls", vec![]).await.unwrap();
+    let before: Vec<String> = serde_json::from_value::<Vec<String>>(calls)
+        .unwrap()
+        .into_iter()
+        .filter(|call| !call.starts_with("after list: "))
+        .collect();
+    assert_eq!(before, ["unlock"], "calls before the list was painted");
+    c.close().await.unwrap();
+}

@@ -90,8 +90,14 @@ fn a_vault_is_created_used_locked_and_unlocked_through_the_commands() {
     assert_eq!(app.err("list_entries", json!({}))["kind"], "locked");
     let wrong = app.err("unlock", json!({ "passphrase": "not it at all", "remember": false, "acceptChange": false }));
     assert_eq!(wrong["kind"], "wrong_passphrase");
-    app.ok("unlock", json!({ "passphrase": PASSPHRASE, "remember": false, "acceptChange": false }));
-    assert_eq!(app.ok("list_entries", json!({})).as_array().unwrap().len(), 1);
+    // One answer holds all the window shows next: no second round trip before the list.
+    let opened = app.ok("unlock", json!({ "passphrase": PASSPHRASE, "remember": false, "acceptChange": false }));
+    assert_eq!(opened["entries"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        (opened["status"]["unlocked"].as_bool(), opened["settings"]["theme"].as_str()),
+        (Some(true), Some("system"))
+    );
+    assert!(!opened.to_string().contains(KEY));
 }
 
 #[test]

@@ -7,7 +7,7 @@ use crate::state::Pasting;
 use crate::{clipboard, dialogs};
 use keyward_core::api::{
     self, CheckRun, CopyMerged, Credentials, Detected, EditEntry, ImportPreview, ImportResult, MyIdentity, NewEntry,
-    Refreshed, Rename, TeamView, Unlocked, VaultStatus, Which,
+    Refreshed, Rename, TeamView, VaultStatus, Which,
 };
 use keyward_core::check::{Cancel, CheckReport};
 use keyward_core::device_settings::DeviceSettings;
@@ -23,6 +23,26 @@ pub struct Copied {
     pub secs: u64,
     /// Said once per device: a clipboard manager that keeps a history is running.
     pub warning: Option<String>,
+}
+
+/// Everything the window shows once a vault is open, in one answer: no second round trip
+/// between unlocking and the list.
+#[derive(Serialize, ts_rs::TS)]
+pub struct Opened {
+    /// Sentences to show once (what verification left out; a passphrase not remembered).
+    pub notices: Vec<String>,
+    pub status: VaultStatus,
+    pub settings: DeviceSettings,
+    pub entries: Vec<EntrySummary>,
+}
+
+fn opened_view(
+    ctx: &crate::command_schema::Ctx<'_, impl tauri::Runtime>,
+    notices: Vec<String>,
+) -> Result<Opened, VaultError> {
+    let session = ctx.state.session();
+    crate::window::opened(ctx.app, &session);
+    Ok(Opened { notices, status: session.status(), settings: session.settings().clone(), entries: session.list()? })
 }
 
 /// What was pasted into search.
@@ -71,11 +91,9 @@ commands! {
     }
 
     /// Creates a personal vault under a new master passphrase, and unlocks it.
-    fn create_vault(ctx, passphrase: Secret) -> () {
-        let mut session = ctx.state.session();
-        session.create(passphrase.into_secret_string(), keyward_core::document::DEFAULT_WORK_FACTOR)?;
-        crate::window::opened(ctx.app, &session);
-        Ok(())
+    fn create_vault(ctx, passphrase: Secret) -> Opened {
+        ctx.state.session().create(passphrase.into_secret_string(), keyward_core::document::DEFAULT_WORK_FACTOR)?;
+        opened_view(&ctx, Vec::new())
     }
 
     /// How hard a passphrase is to guess (shown while a new one is typed).
@@ -86,28 +104,34 @@ commands! {
 
     /// Unlocks with the passphrase (`remember`: also in the OS keyring of this device;
     /// `accept_change`: the person confirmed a file that changed in kind or root).
-    fn unlock(ctx, passphrase: Secret, remember: bool, accept_change: bool) -> Unlocked {
+    fn unlock(ctx, passphrase: Secret, remember: bool, accept_change: bool) -> Opened {
         let passphrase = passphrase.into_secret_string();
-        let mut session = ctx.state.session();
-        let mut nobody = Credentials::nobody_to_ask;
-        let mut how =
-            Credentials { passphrase: Some(passphrase.clone()), identity_file: None, remembered: false, ask: &mut nobody };
-        let mut unlocked = session.unlock(&mut how, &mut |_| accept_change)?;
-        if remember && let Err(e) = session.remember(&passphrase) {
-            unlocked.notices.push(e.to_string());
+        let mut notices = {
+            let mut session = ctx.state.session();
+            let mut nobody = Credentials::nobody_to_ask;
+            let mut how = Credentials {
+                passphrase: Some(passphrase.clone()),
+                identity_file: None,
+                remembered: false,
+                ask: &mut nobody,
+            };
+            session.unlock(&mut how, &mut |_| accept_change)?.notices
+        };
+        if remember && let Err(e) = ctx.state.session().remember(&passphrase) {
+            notices.push(e.to_string());
         }
-        crate::window::opened(ctx.app, &session);
-        Ok(unlocked)
+        opened_view(&ctx, notices)
     }
 
     /// Unlocks with the passphrase remembered on this device (the OS keyring is asked).
-    fn unlock_remembered(ctx) -> Unlocked {
-        let mut session = ctx.state.session();
-        let mut nobody = Credentials::nobody_to_ask;
-        let mut how = Credentials { passphrase: None, identity_file: None, remembered: true, ask: &mut nobody };
-        let unlocked = session.unlock(&mut how, &mut |_| false)?;
-        crate::window::opened(ctx.app, &session);
-        Ok(unlocked)
+    fn unlock_remembered(ctx) -> Opened {
+        let notices = {
+            let mut session = ctx.state.session();
+            let mut nobody = Credentials::nobody_to_ask;
+            let mut how = Credentials { passphrase: None, identity_file: None, remembered: true, ask: &mut nobody };
+            session.unlock(&mut how, &mut |_| false)?.notices
+        };
+        opened_view(&ctx, notices)
     }
 
     /// Forgets the passphrase remembered on this device for this vault.
@@ -259,11 +283,6 @@ commands! {
             keep(&ctx, Pasting::Replacement, kept)?;
         }
         Ok(result?.0)
-    }
-
-    /// What a teammate set for this key that needs confirming on this device (sentences).
-    fn entry_consents(ctx, id: String) -> Vec<String> {
-        Ok(ctx.state.session().consents(&id)?.iter().map(keyward_core::consent::Consent::sentence).collect())
     }
 
     fn trust_entry(ctx, id: String) -> () {

@@ -166,6 +166,11 @@ history: Array<HistorySummary>,
  */
 exposed_to: Array<string>, 
 /**
+ * In a team vault: what a teammate set for this key that this device has not confirmed,
+ * one sentence each (it is not sent or given to a program until confirmed).
+ */
+to_confirm: Array<string>, 
+/**
  * The provider's page for managing keys and its billing page ("" when unknown).
  */
 keys_url: string, billing_url: string, };
@@ -248,6 +253,16 @@ rotation_days?: number, };
  * A key that was not checked, and why (one sentence).
  */
 export type NotChecked = { entry_id: string, name: string, reason: string, };
+
+/**
+ * Everything the window shows once a vault is open, in one answer: no second round trip
+ * between unlocking and the list.
+ */
+export type Opened = { 
+/**
+ * Sentences to show once (what verification left out; a passphrase not remembered).
+ */
+notices: Array<string>, status: VaultStatus, settings: DeviceSettings, entries: Array<EntrySummary>, };
 
 /**
  * What the window is told about a pasted key: never the key.
@@ -381,16 +396,6 @@ me: MyIdentity | null, members: Array<MemberView>, to_rotate: Array<RotateView>,
 export type Theme = "light" | "dark" | "system";
 
 /**
- * What unlocking said besides opening.
- */
-export type Unlocked = { 
-/**
- * Sentences to show once (what verification left out; a passphrase that could not be
- * remembered).
- */
-notices: Array<string>, };
-
-/**
  * Where the session stands, for the unlock screen.
  */
 export type VaultStatus = { path: string, exists: boolean, unlocked: boolean, 
@@ -416,13 +421,13 @@ export const commands = {
   /** A vault file picked in the system's dialog (`create`: a new file name); null if cancelled. */
   browseVault: (create: boolean): Promise<VaultStatus | null> => invoke("browse_vault", { create }),
   /** Creates a personal vault under a new master passphrase, and unlocks it. */
-  createVault: (passphrase: string): Promise<null> => invoke("create_vault", { passphrase }),
+  createVault: (passphrase: string): Promise<Opened> => invoke("create_vault", { passphrase }),
   /** How hard a passphrase is to guess (shown while a new one is typed). */
   ratePassphrase: (passphrase: string): Promise<Strength> => invoke("rate_passphrase", { passphrase }),
   /** Unlocks with the passphrase (`remember`: also in the OS keyring of this device; `accept_change`: the person confirmed a file that changed in kind or root). */
-  unlock: (passphrase: string, remember: boolean, acceptChange: boolean): Promise<Unlocked> => invoke("unlock", { passphrase, remember, acceptChange }),
+  unlock: (passphrase: string, remember: boolean, acceptChange: boolean): Promise<Opened> => invoke("unlock", { passphrase, remember, acceptChange }),
   /** Unlocks with the passphrase remembered on this device (the OS keyring is asked). */
-  unlockRemembered: (): Promise<Unlocked> => invoke("unlock_remembered"),
+  unlockRemembered: (): Promise<Opened> => invoke("unlock_remembered"),
   /** Forgets the passphrase remembered on this device for this vault. */
   forgetDevice: (): Promise<boolean> => invoke("forget_device"),
   /** Locks: the clipboard is cleared if it holds our key, the secrets are wiped. */
@@ -462,8 +467,6 @@ export const commands = {
   editEntry: (id: string, changes: EditEntry): Promise<EntrySummary> => invoke("edit_entry", { id, changes }),
   /** Replaces a key's value; the old one goes into its history. `other_provider`: the person confirmed a key that looks like another provider's. An empty `secret` is the key pasted last; refused for another provider's key, it stays pasted for the answer. */
   replaceKey: (id: string, secret: string, keepBaseUrl: boolean, otherProvider: boolean): Promise<EntrySummary> => invoke("replace_key", { id, secret, keepBaseUrl, otherProvider }),
-  /** What a teammate set for this key that needs confirming on this device (sentences). */
-  entryConsents: (id: string): Promise<Array<string>> => invoke("entry_consents", { id }),
   trustEntry: (id: string): Promise<null> => invoke("trust_entry", { id }),
   /** Makes an earlier value the key again (`newest_first`: its place in the history list). */
   restoreValue: (id: string, newestFirst: number): Promise<EntrySummary> => invoke("restore_value", { id, newestFirst }),

@@ -6,7 +6,7 @@ function entry(over: Partial<EntrySummary>): EntrySummary {
   return {
     id: "1", name: "openai-dev", provider: "openai", provider_name: "OpenAI", masked: "sk-proj-…abcd",
     env_var: "OPENAI_API_KEY", base_url: null, sent_to: null, environment: "development", tags: ["web"], notes: null,
-    exposed_to: [], created_at: "2026-01-01T00:00:00Z", updated_at: "2026-01-01T00:00:00Z", updated_by: "ann@test", history_len: 0, expires_on: null, rotation_days: null, last_check: null, history: [], organization: null, project: null, keys_url: "", billing_url: "", ...over,
+    exposed_to: [], to_confirm: [], created_at: "2026-01-01T00:00:00Z", updated_at: "2026-01-01T00:00:00Z", updated_by: "ann@test", history_len: 0, expires_on: null, rotation_days: null, last_check: null, history: [], organization: null, project: null, keys_url: "", billing_url: "", ...over,
   };
 }
 

@@ -39,6 +39,9 @@ pub struct EntrySummary {
     pub history: Vec<HistorySummary>,
     /// In a team vault: former members who could read this value (rotate it).
     pub exposed_to: Vec<String>,
+    /// In a team vault: what a teammate set for this key that this device has not confirmed,
+    /// one sentence each (it is not sent or given to a program until confirmed).
+    pub to_confirm: Vec<String>,
     /// The provider's page for managing keys and its billing page ("" when unknown).
     pub keys_url: &'static str,
     pub billing_url: &'static str,
@@ -105,6 +108,7 @@ impl EntrySummary {
             last_check: e.last_check.clone(),
             history_len: e.history.len(),
             exposed_to: Vec::new(),
+            to_confirm: Vec::new(),
             history: e
                 .history
                 .iter()

@@ -135,13 +135,28 @@ impl Session {
         let doc = self.document()?;
         let authors = Authors::of(&doc.members);
         let exposed = exposed(doc);
-        Ok(doc.entries.iter().map(|e| with_exposure(EntrySummary::new(e, &authors), &exposed)).collect())
+        let vault = self.vault()?;
+        Ok(doc
+            .entries
+            .iter()
+            .map(|e| self.with_consents(vault, with_exposure(EntrySummary::new(e, &authors), &exposed)))
+            .collect())
+    }
+
+    /// Adds the confirmations a key needs on this device (none in a personal vault).
+    fn with_consents(&self, vault: &crate::Vault, mut summary: EntrySummary) -> EntrySummary {
+        if vault.document().is_team() {
+            summary.to_confirm =
+                vault.consents_needed(&summary.id).iter().map(crate::consent::Consent::sentence).collect();
+        }
+        summary
     }
 
     /// One key, as its details show it.
     pub fn summary(&self, id: &str) -> Result<EntrySummary> {
         let doc = self.document()?;
-        Ok(with_exposure(EntrySummary::new(entry(doc, id)?, &Authors::of(&doc.members)), &exposed(doc)))
+        let summary = with_exposure(EntrySummary::new(entry(doc, id)?, &Authors::of(&doc.members)), &exposed(doc));
+        Ok(self.with_consents(self.vault()?, summary))
     }
 
     /// The id of the key named `name`.
