@@ -53,6 +53,7 @@ describe("filters", () => {
     entry({ id: "1", last_check: checked("valid") }),
     entry({ id: "2", provider: "anthropic", provider_name: "Anthropic", environment: "production", tags: ["batch", "web"], last_check: checked("no_credit") }),
     entry({ id: "3", provider: "groq", provider_name: "Groq", environment: null, tags: [], expires_on: "2026-01-01" }),
+    entry({ id: "4", environment: null, tags: [], last_check: checked("valid"), exposed_to: ["bob"] }),
   ];
   const ids = (f: Partial<Filters>) => applyFilters(list, { ...NO_FILTERS, ...f }, now).map((e) => e.id);
 
@@ -65,15 +66,16 @@ describe("filters", () => {
   });
 
   it("keeps only what every chosen filter allows", () => {
-    expect(ids({})).toEqual(["1", "2", "3"]);
+    expect(ids({})).toEqual(["1", "2", "3", "4"]);
     expect(ids({ provider: "anthropic" })).toEqual(["2"]);
     expect(ids({ environment: "development" })).toEqual(["1"]);
     expect(ids({ tag: "web" })).toEqual(["1", "2"]);
     expect(ids({ tag: "web", environment: "production" })).toEqual(["2"]);
-    expect(ids({ status: "works" })).toEqual(["1"]);
+    expect(ids({ status: "works" })).toEqual(["1", "4"]);
     expect(ids({ status: "problem" })).toEqual(["2"]);
     expect(ids({ status: "never" })).toEqual(["3"]);
-    expect(ids({ status: "attention" })).toEqual(["3"]);
+    // Needs attention: no credit, expired, and exposed to a former member.
+    expect(ids({ status: "attention" })).toEqual(["2", "3", "4"]);
   });
 
   it("finds one key among 10,000", () => {

@@ -40,7 +40,7 @@ export const STATUS_FILTERS = {
   works: "Works",
   problem: "Has a problem",
   never: "Never checked",
-  attention: "Expired or rotation due",
+  attention: "Needs attention",
 } as const;
 export type StatusFilter = keyof typeof STATUS_FILTERS;
 
@@ -98,7 +98,12 @@ function matchesStatus(e: EntrySummary, status: StatusFilter, now: Date): boolea
     case "never":
       return !e.last_check;
     case "attention":
-      return badges(e, now).some((b) => b !== "never checked");
+      // Not working, expired, due for rotation, or readable by a former member.
+      return (
+        (!!e.last_check && e.last_check.status !== "valid") ||
+        badges(e, now).some((b) => b !== "never checked") ||
+        e.exposed_to.length > 0
+      );
   }
 }
 
