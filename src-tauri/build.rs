@@ -2,6 +2,8 @@
 //! every command (read from their one declaration) so that each must be granted explicitly by a
 //! capability.
 
+include!("src/command_names.rs");
+
 fn main() {
     // wipe_on_free.rs: the app's own `free` and `realloc` come first for every library it loads.
     if std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux")
@@ -17,12 +19,7 @@ fn main() {
     // `commands! { … }`); each gets its own permission, which the capability must grant.
     println!("cargo:rerun-if-changed=src-tauri/src/commands.rs");
     let source = std::fs::read_to_string("src-tauri/src/commands.rs").expect("src-tauri/src/commands.rs");
-    let declared = source.split_once("\ncommands! {").map_or("", |(_, rest)| rest);
-    let names: Vec<&str> = declared
-        .lines()
-        .filter_map(|l| l.trim_start().strip_prefix("fn "))
-        .filter_map(|rest| rest.split_once("(ctx").map(|(name, _)| name))
-        .collect();
+    let names = declared_command_names(&source);
     let names: &'static [&'static str] = Vec::leak(names.into_iter().map(|n| &*String::leak(n.to_string())).collect());
     let manifest = tauri_build::AppManifest::new().commands(names);
     let attributes = tauri_build::Attributes::new()

@@ -212,21 +212,14 @@ mod tests {
         assert_eq!(granted, declared, "src-tauri/capabilities/default.json: run with UPDATE_BINDINGS=1");
     }
 
-    /// build.rs reads the command names from commands.rs itself: the same list.
+    include!("command_names.rs");
+
+    /// build.rs reads the command names from commands.rs itself (with the same function): the
+    /// same list as the macro's.
     #[test]
     fn bindings_build_script_sees_the_same_commands() {
         let source = include_str!("commands.rs");
-        assert_eq!(declared_names(source), crate::commands::NAMES);
-    }
-
-    /// What build.rs does with commands.rs (the same rule, kept in step by the test above).
-    fn declared_names(source: &str) -> Vec<&str> {
-        let declared = source.split_once("\ncommands! {").map_or("", |(_, rest)| rest);
-        declared
-            .lines()
-            .filter_map(|l| l.trim_start().strip_prefix("fn "))
-            .filter_map(|rest| rest.split_once("(ctx").map(|(name, _)| name))
-            .collect()
+        assert_eq!(declared_command_names(source), crate::commands::NAMES);
     }
 
     #[test]

@@ -97,12 +97,12 @@ impl Vault {
     /// What the key with this id needs confirmed on this device before it is sent to its base
     /// URL or given to a program (a team vault: base URLs and variables set by others).
     pub fn consents_needed(&self, entry_id: &str) -> Vec<crate::consent::Consent> {
-        self.doc
-            .entries
-            .iter()
-            .find(|e| e.id == entry_id)
-            .map(|e| crate::consent::needed(&self.doc, &self.approvals, e))
-            .unwrap_or_default()
+        self.doc.entries.iter().find(|e| e.id == entry_id).map(|e| self.consents_for(e)).unwrap_or_default()
+    }
+
+    /// The same for an entry at hand (a listing asks for every entry: no search by id each).
+    pub fn consents_for(&self, entry: &crate::Entry) -> Vec<crate::consent::Consent> {
+        crate::consent::needed(&self.doc, &self.approvals, entry)
     }
 
     /// Records the person's confirmation on this device.

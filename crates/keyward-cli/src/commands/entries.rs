@@ -15,12 +15,12 @@ pub fn add(ctx: &Context, name: &str, fields: FieldArgs) -> Result<(), VaultErro
 }
 
 pub fn list(ctx: &Context, json: bool) -> Result<(), VaultError> {
-    let mut vault = ctx.open()?;
-    let refreshed = vault.refresh()?;
-    if !refreshed.conflict_copies.is_empty() {
+    let vault = ctx.open()?;
+    let copies = keyward_core::copies::conflict_copies(vault.path());
+    if !copies.is_empty() {
         eprintln!(
             "note: {} conflict copy(ies) of this vault from a sync tool are beside it; `keyward merge` merges them in.",
-            refreshed.conflict_copies.len()
+            copies.len()
         );
     }
     let summaries = vault.list()?;
@@ -30,9 +30,9 @@ pub fn list(ctx: &Context, json: bool) -> Result<(), VaultError> {
         println!("The vault is empty. Add a key with `keyward add NAME`.");
     } else {
         output::table(&summaries);
-        let to_rotate = vault.team()?.to_rotate;
-        if !to_rotate.is_empty() {
-            let names: Vec<&str> = to_rotate.iter().map(|x| x.name.as_str()).collect();
+        // The summaries say which keys a former member could read.
+        let names: Vec<&str> = summaries.iter().filter(|s| !s.exposed_to.is_empty()).map(|s| s.name.as_str()).collect();
+        if !names.is_empty() {
             println!("\nRotate (exposed to a former member): {}", names.join(", "));
         }
     }

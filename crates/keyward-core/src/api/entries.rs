@@ -120,6 +120,14 @@ fn with_exposure(mut summary: EntrySummary, exposed: &std::collections::HashMap<
     summary
 }
 
+/// Adds the confirmations a key needs on this device (none in a personal vault).
+fn with_consents(vault: &crate::Vault, e: &Entry, mut summary: EntrySummary) -> EntrySummary {
+    if vault.document().is_team() {
+        summary.to_confirm = vault.consents_for(e).iter().map(crate::consent::Consent::sentence).collect();
+    }
+    summary
+}
+
 fn entry<'a>(doc: &'a Document, id: &str) -> Result<&'a Entry> {
     doc.entries.iter().find(|e| e.id == id).ok_or_else(|| VaultError::NoSuchEntry(id_hint(id)))
 }
@@ -139,24 +147,16 @@ impl Session {
         Ok(doc
             .entries
             .iter()
-            .map(|e| self.with_consents(vault, with_exposure(EntrySummary::new(e, &authors), &exposed)))
+            .map(|e| with_consents(vault, e, with_exposure(EntrySummary::new(e, &authors), &exposed)))
             .collect())
-    }
-
-    /// Adds the confirmations a key needs on this device (none in a personal vault).
-    fn with_consents(&self, vault: &crate::Vault, mut summary: EntrySummary) -> EntrySummary {
-        if vault.document().is_team() {
-            summary.to_confirm =
-                vault.consents_needed(&summary.id).iter().map(crate::consent::Consent::sentence).collect();
-        }
-        summary
     }
 
     /// One key, as its details show it.
     pub fn summary(&self, id: &str) -> Result<EntrySummary> {
         let doc = self.document()?;
-        let summary = with_exposure(EntrySummary::new(entry(doc, id)?, &Authors::of(&doc.members)), &exposed(doc));
-        Ok(self.with_consents(self.vault()?, summary))
+        let e = entry(doc, id)?;
+        let summary = with_exposure(EntrySummary::new(e, &Authors::of(&doc.members)), &exposed(doc));
+        Ok(with_consents(self.vault()?, e, summary))
     }
 
     /// The id of the key named `name`.
