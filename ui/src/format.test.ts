@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { EntrySummary } from "./api";
-import { applyFilters, badges, facets, filterEntries, NO_FILTERS, suggestName, timeAgo, type Filters } from "./format";
+import { applyFilters, badges, facets, NO_FILTERS, searchIndex, searchKeys, suggestName, timeAgo, type Filters } from "./format";
+
+const filterEntries = (list: EntrySummary[], query: string) => searchKeys(searchIndex(list), query);
 
 function entry(over: Partial<EntrySummary>): EntrySummary {
   return {
@@ -21,7 +23,7 @@ describe("timeAgo", () => {
   });
 });
 
-describe("filterEntries", () => {
+describe("searchKeys", () => {
   const list = [entry({ id: "1" }), entry({ id: "2", name: "claude", provider: "anthropic", provider_name: "Anthropic", tags: ["batch"], environment: "production" })];
   it("matches every word across fields, ignoring case", () => {
     expect(filterEntries(list, "").length).toBe(2);
@@ -80,9 +82,27 @@ describe("filters", () => {
 
   it("finds one key among 10,000", () => {
     const many = Array.from({ length: 10_000 }, (_, i) => entry({ id: String(i), name: `key-${i}`, notes: i % 7 ? null : "billing" }));
-    filterEntries(many, "x");
     expect(filterEntries(many, "key-9999 billing").map((e) => e.id)).toEqual([]);
     expect(filterEntries(many, "key-9996 billing").map((e) => e.id)).toEqual(["9996"]);
+  });
+
+  it("answers as a fresh search would while typing on, erasing and typing again", () => {
+    const many = Array.from({ length: 500 }, (_, i) =>
+      entry({ id: String(i), name: `key-${i}`, environment: ["staging", "production"][i % 2], tags: [`team-${i % 5}`] }),
+    );
+    const index = searchIndex(many);
+    const typed: string[] = [];
+    for (const word of ["key-1", "staging team-3", "STAGING  team", "nothing", "key-4 prod"]) {
+      for (let n = 1; n <= word.length; n++) typed.push(word.slice(0, n));
+      for (let n = word.length - 1; n >= 0; n--) typed.push(word.slice(0, n));
+    }
+    // More queries than are remembered, so that earlier answers are dropped on the way.
+    for (let i = 0; i < 40; i++) typed.push(`key-${i}`, `key-${i}3`);
+    for (const query of typed) {
+      expect(searchKeys(index, query).map((e) => e.id), query).toEqual(filterEntries(many, query).map((e) => e.id));
+    }
+    expect(index.answers.size).toBeLessThanOrEqual(32);
+    expect(searchKeys(index, "staging team-3").length).toBe(50);
   });
 });
 
