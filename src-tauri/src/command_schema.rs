@@ -55,14 +55,20 @@ macro_rules! commands {
     )*) => {
         $(
             $(#[doc = $doc])*
-            #[tauri::command(async)]
-            pub fn $name<R: tauri::Runtime>(
+            // On a thread of its own (tokio's blocking pool), never on one of the runtime's
+            // workers: a body may wait seconds (the KDF, Check all), and this machine has two.
+            #[tauri::command]
+            pub async fn $name<R: tauri::Runtime>(
                 app: tauri::AppHandle<R>,
-                state: tauri::State<'_, crate::AppState>,
                 $($arg: $ty),*
             ) -> Result<$ret, keyward_core::VaultError> {
-                let $ctx = crate::command_schema::Ctx { app: &app, state: state.inner() };
-                $body
+                tauri::async_runtime::spawn_blocking(move || {
+                    let state = tauri::Manager::state::<crate::AppState>(&app);
+                    let $ctx = crate::command_schema::Ctx { app: &app, state: state.inner() };
+                    $body
+                })
+                .await
+                .map_err(|_| keyward_core::VaultError::Unavailable("The command stopped before it finished.".into()))?
             }
         )*
 

@@ -31,18 +31,23 @@ fn app() -> App {
     App { _dir: dir, _app: app, window }
 }
 
+/// Calls `cmd` as the page would, from any thread (the window may be cloned into one).
+fn call(window: &tauri::WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
+    let request = InvokeRequest {
+        cmd: cmd.into(),
+        callback: tauri::ipc::CallbackFn(0),
+        error: tauri::ipc::CallbackFn(1),
+        url: "tauri://localhost".parse().unwrap(),
+        body: tauri::ipc::InvokeBody::Json(args),
+        headers: Default::default(),
+        invoke_key: INVOKE_KEY.to_string(),
+    };
+    tauri::test::get_ipc_response(window, request).map(|body| body.deserialize::<Value>().unwrap())
+}
+
 impl App {
     fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
-        let request = InvokeRequest {
-            cmd: cmd.into(),
-            callback: tauri::ipc::CallbackFn(0),
-            error: tauri::ipc::CallbackFn(1),
-            url: "tauri://localhost".parse().unwrap(),
-            body: tauri::ipc::InvokeBody::Json(args),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        };
-        tauri::test::get_ipc_response(&self.window, request).map(|body| body.deserialize::<Value>().unwrap())
+        call(&self.window, cmd, args)
     }
 
     fn ok(&self, cmd: &str, args: Value) -> Value {
@@ -137,4 +142,48 @@ fn a_command_the_capability_does_not_grant_is_refused() {
     let app = app();
     let refused = app.err("plugin:clipboard-manager|read_text", json!({}));
     assert!(refused.to_string().contains("not allowed") || refused.to_string().contains("not found"), "{refused}");
+}
+
+#[test]
+fn commands_that_wait_leave_the_runtime_free_for_the_others() {
+    // More checks than the async runtime has workers, each held by a provider that takes the
+    // connection and does not answer: the window's other commands must still be answered.
+    let app = app();
+    app.ok("create_vault", json!({ "passphrase": PASSPHRASE }));
+    let provider = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base_url = format!("http://127.0.0.1:{}/v1", provider.local_addr().unwrap().port());
+    let entry = json!({ "entry": { "name": "held", "secret": KEY, "tags": [], "base_url": base_url } });
+    let id = app.ok("add_entry", entry)["id"].clone();
+    let held = std::thread::available_parallelism().map_or(2, |n| n.get()) + 1;
+    let (done, finished) = std::sync::mpsc::channel();
+    for _ in 0..held {
+        let (window, id, done) = (app.window.clone(), id.clone(), done.clone());
+        std::thread::spawn(move || {
+            let _ = call(&window, "check_entries", json!({ "ids": [id], "deep": false, "progress": "__CHANNEL__:9" }));
+            let _ = done.send(());
+        });
+    }
+    // Every check reaches its provider while none has ended. Commands holding the runtime's
+    // workers let only as many through as it has workers, the others wait for one to time out:
+    // what is asserted is an order (no check ended first), not a time.
+    provider.set_nonblocking(true).unwrap();
+    let mut connections = Vec::new();
+    let mut ended = 0;
+    while connections.len() < held && ended == 0 {
+        match provider.accept() {
+            Ok((connection, _)) => connections.push(connection),
+            Err(_) => std::thread::sleep(std::time::Duration::from_millis(20)),
+        }
+        ended += finished.try_iter().count();
+    }
+    assert_eq!((connections.len(), ended), (held, 0), "checks waiting on their provider at once, checks ended");
+    let unlocked = call(&app.window, "vault_status", json!({})).map(|s| s["unlocked"].clone());
+    assert_eq!(finished.try_iter().count(), 0, "vault_status waited for a check to end");
+    assert_eq!(unlocked, Ok(json!(true)));
+    drop(connections);
+    for _ in 0..held {
+        finished
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("a check that ended when its provider hung up");
+    }
 }
