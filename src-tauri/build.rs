@@ -15,11 +15,15 @@ fn main() {
     }
     println!("cargo:rerun-if-changed=src-tauri/capabilities");
     println!("cargo:rerun-if-changed=tauri.conf.json");
-    // The commands are declared once, in src/commands.rs (`fn name(ctx, …)` lines in
-    // `commands! { … }`); each gets its own permission, which the capability must grant.
-    println!("cargo:rerun-if-changed=src-tauri/src/commands.rs");
-    let source = std::fs::read_to_string("src-tauri/src/commands.rs").expect("src-tauri/src/commands.rs");
-    let names = declared_command_names(&source);
+    // The commands are declared once: the app's own in src/commands.rs, the session's in
+    // keyward-core's api/operations.rs; each gets its own permission, which the capability must
+    // grant.
+    let read = |path: &str| {
+        println!("cargo:rerun-if-changed={path}");
+        std::fs::read_to_string(path).expect(path)
+    };
+    let (commands, operations) = (read("src-tauri/src/commands.rs"), read("crates/keyward-core/src/api/operations.rs"));
+    let names = all_command_names(&commands, &operations);
     let names: &'static [&'static str] = Vec::leak(names.into_iter().map(|n| &*String::leak(n.to_string())).collect());
     let manifest = tauri_build::AppManifest::new().commands(names);
     let attributes = tauri_build::Attributes::new()

@@ -1,8 +1,10 @@
-//! The app's commands are declared once, in commands.rs, with [`commands!`]. From that one
-//! declaration come the Tauri handlers and their registration ([`crate::commands::handler`]),
-//! the list of names (build.rs reads the same file to make each command's permission, and a
-//! test checks the capability grants exactly those), and the TypeScript types and calls in
-//! `ui/src/bindings.ts` (written by [`typescript`]; a test fails when the file is stale).
+//! The app's commands are declared once, with [`commands!`]: the app's own in commands.rs, and
+//! the session's operations in keyward-core (`api/operations.rs`, passed in by
+//! `keyward_core::session_operations!`). From that one declaration come the Tauri handlers and
+//! their registration ([`crate::commands::handler`]), the list of names (build.rs reads the same
+//! files to make each command's permission, and a test checks the capability grants exactly
+//! those), and the TypeScript types and calls in `ui/src/bindings.ts` (written by
+//! [`typescript`]; a test fails when the file is stale).
 
 use std::collections::BTreeMap;
 use tauri::ipc::{Channel, CommandArg, CommandItem, InvokeError};
@@ -11,6 +13,15 @@ use tauri::ipc::{Channel, CommandArg, CommandItem, InvokeError};
 pub struct Ctx<'a, R: tauri::Runtime> {
     pub app: &'a tauri::AppHandle<R>,
     pub state: &'a crate::AppState,
+}
+
+/// Runs a command's body on tokio's blocking pool and waits for it there.
+pub async fn blocking<T: Send + 'static>(
+    body: impl FnOnce() -> Result<T, keyward_core::VaultError> + Send + 'static,
+) -> Result<T, keyward_core::VaultError> {
+    tauri::async_runtime::spawn_blocking(body)
+        .await
+        .map_err(|_| keyward_core::VaultError::Unavailable("The command stopped before it finished.".into()))?
 }
 
 /// One command as the page sees it.
@@ -46,13 +57,22 @@ impl<T: ts_rs::TS + 'static> ts_rs::TS for Progress<T> {
 }
 
 /// Declares the app's commands: `fn name(ctx, arg: Type, …) -> Returned { body }`, each body a
-/// few lines calling keyward-core. Errors are `VaultError`s, which reach the page as
-/// `{ kind, message }`.
+/// few lines calling keyward-core, then (from `keyward_core::session_operations!`) the session's
+/// operations in a `session { fn name(session, …) … }` block. Errors are `VaultError`s, which
+/// reach the page as `{ kind, message }`.
 macro_rules! commands {
-    ($(
-        $(#[doc = $doc:literal])*
-        fn $name:ident($ctx:ident $(, $arg:ident : $ty:ty)* $(,)?) -> $ret:ty $body:block
-    )*) => {
+    (
+        $(
+            $(#[doc = $doc:literal])*
+            fn $name:ident($ctx:ident $(, $arg:ident : $ty:ty)* $(,)?) -> $ret:ty $body:block
+        )*
+        session {
+            $(
+                $(#[doc = $sdoc:literal])*
+                fn $sname:ident($session:ident $(, $sarg:ident : $sty:ty)* $(,)?) -> $sret:ty $sbody:block
+            )*
+        }
+    ) => {
         $(
             $(#[doc = $doc])*
             // On a thread of its own (tokio's blocking pool), never on one of the runtime's
@@ -62,37 +82,61 @@ macro_rules! commands {
                 app: tauri::AppHandle<R>,
                 $($arg: $ty),*
             ) -> Result<$ret, keyward_core::VaultError> {
-                tauri::async_runtime::spawn_blocking(move || {
+                crate::command_schema::blocking(move || {
                     let state = tauri::Manager::state::<crate::AppState>(&app);
                     let $ctx = crate::command_schema::Ctx { app: &app, state: state.inner() };
                     $body
                 })
                 .await
-                .map_err(|_| keyward_core::VaultError::Unavailable("The command stopped before it finished.".into()))?
+            }
+        )*
+        $(
+            $(#[doc = $sdoc])*
+            #[tauri::command]
+            pub async fn $sname<R: tauri::Runtime>(
+                app: tauri::AppHandle<R>,
+                $($sarg: $sty),*
+            ) -> Result<$sret, keyward_core::VaultError> {
+                crate::command_schema::blocking(move || {
+                    let state = tauri::Manager::state::<crate::AppState>(&app);
+                    let mut session = state.session();
+                    let $session: &mut keyward_core::api::Session = &mut session;
+                    $sbody
+                })
+                .await
             }
         )*
 
         /// Every command, registered with Tauri.
         pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
-            tauri::generate_handler![$($name),*]
+            tauri::generate_handler![$($name,)* $($sname),*]
         }
 
-        /// Every command's name, in the order declared.
-        pub const NAMES: &[&str] = &[$(stringify!($name)),*];
+        /// Every command's name: the app's own in the order declared, then the session's.
+        pub const NAMES: &[&str] = &[$(stringify!($name),)* $(stringify!($sname)),*];
 
         /// Every command as the page sees it.
         pub fn schema(cfg: &ts_rs::Config) -> Vec<crate::command_schema::CommandSchema> {
-            vec![$(crate::command_schema::CommandSchema {
-                name: stringify!($name),
-                doc: concat!($($doc, "\n"),*),
-                args: vec![$((stringify!($arg), <$ty as ts_rs::TS>::name(cfg))),*],
-                returns: <$ret as ts_rs::TS>::name(cfg),
-            }),*]
+            vec![
+                $(crate::command_schema::CommandSchema {
+                    name: stringify!($name),
+                    doc: concat!($($doc, "\n"),*),
+                    args: vec![$((stringify!($arg), <$ty as ts_rs::TS>::name(cfg))),*],
+                    returns: <$ret as ts_rs::TS>::name(cfg),
+                },)*
+                $(crate::command_schema::CommandSchema {
+                    name: stringify!($sname),
+                    doc: concat!($($sdoc, "\n"),*),
+                    args: vec![$((stringify!($sarg), <$sty as ts_rs::TS>::name(cfg))),*],
+                    returns: <$sret as ts_rs::TS>::name(cfg),
+                }),*
+            ]
         }
 
         /// Visits every type a command takes or returns.
         pub fn visit_types(v: &mut impl ts_rs::TypeVisitor) {
             $($(v.visit::<$ty>();)* v.visit::<$ret>();)*
+            $($(v.visit::<$sty>();)* v.visit::<$sret>();)*
         }
     };
 }
@@ -220,12 +264,13 @@ mod tests {
 
     include!("command_names.rs");
 
-    /// build.rs reads the command names from commands.rs itself (with the same function): the
-    /// same list as the macro's.
+    /// build.rs reads the command names from the declarations themselves (with the same
+    /// function): the same list as the macro's.
     #[test]
     fn bindings_build_script_sees_the_same_commands() {
-        let source = include_str!("commands.rs");
-        assert_eq!(declared_command_names(source), crate::commands::NAMES);
+        let (commands, operations) =
+            (include_str!("commands.rs"), include_str!("../../crates/keyward-core/src/api/operations.rs"));
+        assert_eq!(all_command_names(commands, operations), crate::commands::NAMES);
     }
 
     #[test]

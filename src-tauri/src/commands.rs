@@ -1,17 +1,15 @@
-//! Every command the window may call, declared once (see command_schema.rs): each is a few
-//! lines that call keyward-core's API and present its answer. Only `reveal_entry` returns a
+//! The commands that need the window itself (the clipboard, the system's dialogs, keys pasted
+//! and kept here, the browser), declared once (see command_schema.rs): each is a few lines that
+//! call keyward-core's API and present its answer. The session's own operations are declared in
+//! keyward-core (api/operations.rs) and join these here. Only `reveal_entry` (there) returns a
 //! secret; keys the person types or pastes come in, and never go out otherwise.
 
 use crate::command_schema::{Progress, commands};
 use crate::state::Pasting;
 use crate::{clipboard, dialogs};
-use keyward_core::api::{
-    self, CheckRun, CopyMerged, Credentials, Detected, EditEntry, ImportPreview, ImportResult, MyIdentity, NewEntry,
-    Refreshed, Rename, TeamView, VaultStatus, Which,
-};
+use keyward_core::api::{self, CheckRun, Credentials, NewEntry, VaultStatus, Which};
 use keyward_core::check::{Cancel, CheckReport};
 use keyward_core::device_settings::DeviceSettings;
-use keyward_core::passphrase::Strength;
 use keyward_core::pasted::PastedView;
 use keyward_core::{EntrySummary, Secret, VaultError};
 use serde::Serialize;
@@ -71,17 +69,7 @@ fn keep(
     Ok(())
 }
 
-commands! {
-    /// Which vault, whether it is unlocked, the recent ones.
-    fn vault_status(ctx) -> VaultStatus {
-        Ok(ctx.state.session().status())
-    }
-
-    /// Makes `path` the vault to unlock or create (only while locked).
-    fn choose_vault(ctx, path: String) -> VaultStatus {
-        ctx.state.session().choose(&path)
-    }
-
+keyward_core::session_operations!(commands! {
     /// A vault file picked in the system's dialog (`create`: a new file name); null if cancelled.
     fn browse_vault(ctx, create: bool) -> Option<VaultStatus> {
         match dialogs::pick_vault(ctx.app, create)? {
@@ -94,12 +82,6 @@ commands! {
     fn create_vault(ctx, passphrase: Secret) -> Opened {
         ctx.state.session().create(passphrase.into_secret_string(), keyward_core::document::DEFAULT_WORK_FACTOR)?;
         opened_view(&ctx, Vec::new())
-    }
-
-    /// How hard a passphrase is to guess (shown while a new one is typed).
-    fn rate_passphrase(ctx, passphrase: Secret) -> Strength {
-        let _ = ctx;
-        Ok(keyward_core::passphrase::rate(passphrase.expose(), &[]))
     }
 
     /// Unlocks with the passphrase (`remember`: also in the OS keyring of this device;
@@ -134,38 +116,10 @@ commands! {
         opened_view(&ctx, notices)
     }
 
-    /// Forgets the passphrase remembered on this device for this vault.
-    fn forget_device(ctx) -> bool {
-        ctx.state.session().forget()
-    }
-
     /// Locks: the clipboard is cleared if it holds our key, the secrets are wiped.
     fn lock(ctx) -> () {
         crate::lock_now(ctx.app);
         Ok(())
-    }
-
-    /// Merges in what another program changed in the file; finds conflict copies.
-    fn refresh_vault(ctx) -> Refreshed {
-        ctx.state.session().refresh()
-    }
-
-    /// Changes the master passphrase (`current` asked again); returns how many old backups went.
-    fn change_passphrase(ctx, current: Secret, new_passphrase: Secret) -> usize {
-        ctx.state.session().change_passphrase(Some(current.into_secret_string()), new_passphrase.into_secret_string())
-    }
-
-    fn get_settings(ctx) -> DeviceSettings {
-        Ok(ctx.state.session().settings().clone())
-    }
-
-    /// Saves this device's settings (the recent vaults and warnings given stay as they are).
-    fn set_settings(ctx, settings: DeviceSettings) -> DeviceSettings {
-        ctx.state.session().set_settings(settings)
-    }
-
-    fn list_entries(ctx) -> Vec<EntrySummary> {
-        ctx.state.session().list()
     }
 
     /// Adds a key; with an empty `secret`, the key pasted for it (see `paste_key`), which
@@ -211,18 +165,6 @@ commands! {
         Ok(())
     }
 
-    /// Every provider a key can be set to.
-    fn list_providers(ctx) -> Vec<api::ProviderChoice> {
-        let _ = ctx;
-        Ok(api::providers())
-    }
-
-    /// The provider of a key being typed or pasted.
-    fn detect_provider(ctx, secret: Secret) -> Option<Detected> {
-        let _ = ctx;
-        Ok(api::detect(secret.expose()))
-    }
-
     /// Puts a key on the clipboard, hidden from clipboard history, cleared after a while.
     fn copy_entry(ctx, id: String, clear_after_secs: Option<u64>) -> Copied {
         let copy = ctx.state.session().copy(&id, clear_after_secs)?;
@@ -251,25 +193,6 @@ commands! {
         Ok(())
     }
 
-    /// The one command that gives the window a secret: when the person pressed Reveal.
-    fn reveal_entry(ctx, id: String) -> Secret {
-        ctx.state.session().reveal(&id)
-    }
-
-    /// Deletes a key (Undo brings it back until the next delete or lock); returns its name.
-    fn delete_entry(ctx, id: String) -> String {
-        Ok(ctx.state.session().delete(&id)?.0)
-    }
-
-    fn undo_delete(ctx) -> String {
-        Ok(ctx.state.session().undo_delete()?.0)
-    }
-
-    /// Changes a key's details (a field left out stays; empty text clears it).
-    fn edit_entry(ctx, id: String, changes: EditEntry) -> EntrySummary {
-        Ok(ctx.state.session().edit(&id, changes)?.0)
-    }
-
     /// Replaces a key's value; the old one goes into its history. `other_provider`: the person
     /// confirmed a key that looks like another provider's.
     /// An empty `secret` is the key pasted last; refused for another provider's key, it stays
@@ -285,33 +208,10 @@ commands! {
         Ok(result?.0)
     }
 
-    fn trust_entry(ctx, id: String) -> () {
-        ctx.state.session().trust(&id)
-    }
-
-    /// Makes an earlier value the key again (`newest_first`: its place in the history list).
-    fn restore_value(ctx, id: String, newest_first: usize) -> EntrySummary {
-        Ok(ctx.state.session().restore_value(&id, newest_first)?.0)
-    }
-
     /// Opens the provider's keys page (or `billing` page) in the browser.
     fn open_provider_page(ctx, id: String, billing: bool) -> () {
         let url = ctx.state.session().provider_page(&id, billing)?;
         dialogs::open_url(ctx.app, url)
-    }
-
-    /// What importing `path` would add and skip (nothing changes).
-    fn preview_import(ctx, path: String, all: bool, renames: Vec<Rename>) -> ImportPreview {
-        ctx.state.session().preview_import(&path, all, &renames)
-    }
-
-    fn import_file(ctx, path: String, all: bool, renames: Vec<Rename>) -> ImportResult {
-        Ok(ctx.state.session().import(&path, all, &renames)?.0)
-    }
-
-    /// Writes the chosen keys (every key when `ids` is empty) to a new `.env` file.
-    fn export_env(ctx, path: String, ids: Vec<String>) -> usize {
-        ctx.state.session().export_to_file(&path, &ids)
     }
 
     /// A file picked in the system's dialog: to import from, or (`for_export`) to save to.
@@ -319,42 +219,9 @@ commands! {
         dialogs::pick_file(ctx.app, for_export)
     }
 
-    fn team_status(ctx) -> TeamView {
-        ctx.state.session().team()
-    }
-
     /// The QR code (SVG) of my member line, for a teammate's phone or camera.
     fn identity_qr(ctx) -> Option<String> {
         Ok(ctx.state.session().my_identity().and_then(|me| crate::qr::svg(&me.member_line)))
-    }
-
-    /// Joining a team: my identity, created under `passphrase` if I have none (opened with it
-    /// otherwise); my own vault stays as it is. Returns the line to give a member.
-    fn create_identity(ctx, passphrase: Secret) -> MyIdentity {
-        let session = ctx.state.session();
-        let passphrase = passphrase.into_secret_string();
-        let (me, _) = session.identity_or_create(&passphrase, keyward_core::document::DEFAULT_WORK_FACTOR)?;
-        keyward_core::identity::write_public_line(&session.device().identity_path(), &me)?;
-        session.my_identity().ok_or_else(|| VaultError::Invalid("Your identity could not be read back.".into()))
-    }
-
-    /// Makes this vault a team vault with me as its first member.
-    fn make_team(ctx, name: String, passphrase: Secret) -> TeamView {
-        let mut session = ctx.state.session();
-        session.make_team(Some(&name), passphrase.into_secret_string())?;
-        session.team()
-    }
-
-    /// Adds a member from the line they shared.
-    fn add_member(ctx, name: String, public_key: String) -> TeamView {
-        let mut session = ctx.state.session();
-        session.add_member(&name, &public_key)?;
-        session.team()
-    }
-
-    /// Removes a member; returns the keys they could read (to rotate).
-    fn remove_member(ctx, name: String) -> Vec<String> {
-        Ok(ctx.state.session().remove_member(&name)?.0)
     }
 
     /// Puts my member line on the clipboard (it is not a secret).
@@ -363,9 +230,4 @@ commands! {
         let line = me.ok_or_else(|| VaultError::Invalid("You have no identity on this device yet.".into()))?;
         clipboard::copy_text(ctx.app, line.member_line)
     }
-
-    /// Merges every conflict copy beside the vault and deletes the ones merged.
-    fn merge_conflict_copies(ctx) -> Vec<CopyMerged> {
-        ctx.state.session().merge_conflict_copies()
-    }
-}
+});

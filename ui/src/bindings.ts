@@ -414,32 +414,16 @@ fresh_start: boolean, };
 
 /** Every command; a failed call rejects with an `ErrorView` (a kind and a sentence). */
 export const commands = {
-  /** Which vault, whether it is unlocked, the recent ones. */
-  vaultStatus: (): Promise<VaultStatus> => invoke("vault_status"),
-  /** Makes `path` the vault to unlock or create (only while locked). */
-  chooseVault: (path: string): Promise<VaultStatus> => invoke("choose_vault", { path }),
   /** A vault file picked in the system's dialog (`create`: a new file name); null if cancelled. */
   browseVault: (create: boolean): Promise<VaultStatus | null> => invoke("browse_vault", { create }),
   /** Creates a personal vault under a new master passphrase, and unlocks it. */
   createVault: (passphrase: string): Promise<Opened> => invoke("create_vault", { passphrase }),
-  /** How hard a passphrase is to guess (shown while a new one is typed). */
-  ratePassphrase: (passphrase: string): Promise<Strength> => invoke("rate_passphrase", { passphrase }),
   /** Unlocks with the passphrase (`remember`: also in the OS keyring of this device; `accept_change`: the person confirmed a file that changed in kind or root). */
   unlock: (passphrase: string, remember: boolean, acceptChange: boolean): Promise<Opened> => invoke("unlock", { passphrase, remember, acceptChange }),
   /** Unlocks with the passphrase remembered on this device (the OS keyring is asked). */
   unlockRemembered: (): Promise<Opened> => invoke("unlock_remembered"),
-  /** Forgets the passphrase remembered on this device for this vault. */
-  forgetDevice: (): Promise<boolean> => invoke("forget_device"),
   /** Locks: the clipboard is cleared if it holds our key, the secrets are wiped. */
   lock: (): Promise<null> => invoke("lock"),
-  /** Merges in what another program changed in the file; finds conflict copies. */
-  refreshVault: (): Promise<Refreshed> => invoke("refresh_vault"),
-  /** Changes the master passphrase (`current` asked again); returns how many old backups went. */
-  changePassphrase: (current: string, newPassphrase: string): Promise<number> => invoke("change_passphrase", { current, newPassphrase }),
-  getSettings: (): Promise<DeviceSettings> => invoke("get_settings"),
-  /** Saves this device's settings (the recent vaults and warnings given stay as they are). */
-  setSettings: (settings: DeviceSettings): Promise<DeviceSettings> => invoke("set_settings", { settings }),
-  listEntries: (): Promise<Array<EntrySummary>> => invoke("list_entries"),
   /** Adds a key; with an empty `secret`, the key pasted for it (see `paste_key`), which stays pasted if adding fails (a name to change, say). */
   addEntry: (entry: NewEntry): Promise<EntrySummary> => invoke("add_entry", { entry }),
   /** Reads the key on the clipboard in Rust (the page never gets it), cleaned of quotes, `export`, `NAME=` and spaces; kept for the Add or Replace it is `for_what`. */
@@ -448,40 +432,58 @@ export const commands = {
   pasteSearch: (): Promise<SearchPaste> => invoke("paste_search"),
   /** Forgets the key pasted `for_what` (its dialog or pane was closed). */
   forgetPasted: (forWhat: Pasting): Promise<null> => invoke("forget_pasted", { forWhat }),
-  /** Every provider a key can be set to. */
-  listProviders: (): Promise<Array<ProviderChoice>> => invoke("list_providers"),
-  /** The provider of a key being typed or pasted. */
-  detectProvider: (secret: string): Promise<Detected | null> => invoke("detect_provider", { secret }),
   /** Puts a key on the clipboard, hidden from clipboard history, cleared after a while. */
   copyEntry: (id: string, clearAfterSecs: number | null): Promise<Copied> => invoke("copy_entry", { id, clearAfterSecs }),
   /** Checks keys (every key when `ids` is empty) with one client; each result is sent on `progress` as it comes, and saved once at the end. `cancel_checks` stops it. */
   checkEntries: (ids: Array<string>, deep: boolean, progress: Channel<CheckReport>): Promise<CheckRun> => invoke("check_entries", { ids, deep, progress }),
   /** Stops the checks running now (finished results are kept). */
   cancelChecks: (): Promise<null> => invoke("cancel_checks"),
-  /** The one command that gives the window a secret: when the person pressed Reveal. */
+  /** Replaces a key's value; the old one goes into its history. `other_provider`: the person confirmed a key that looks like another provider's. An empty `secret` is the key pasted last; refused for another provider's key, it stays pasted for the answer. */
+  replaceKey: (id: string, secret: string, keepBaseUrl: boolean, otherProvider: boolean): Promise<EntrySummary> => invoke("replace_key", { id, secret, keepBaseUrl, otherProvider }),
+  /** Opens the provider's keys page (or `billing` page) in the browser. */
+  openProviderPage: (id: string, billing: boolean): Promise<null> => invoke("open_provider_page", { id, billing }),
+  /** A file picked in the system's dialog: to import from, or (`for_export`) to save to. */
+  browseFile: (forExport: boolean): Promise<string | null> => invoke("browse_file", { forExport }),
+  /** The QR code (SVG) of my member line, for a teammate's phone or camera. */
+  identityQr: (): Promise<string | null> => invoke("identity_qr"),
+  /** Puts my member line on the clipboard (it is not a secret). */
+  copyPublicKey: (): Promise<null> => invoke("copy_public_key"),
+  /** Which vault, whether it is unlocked, the recent ones. */
+  vaultStatus: (): Promise<VaultStatus> => invoke("vault_status"),
+  /** Makes `path` the vault to unlock or create (only while locked). */
+  chooseVault: (path: string): Promise<VaultStatus> => invoke("choose_vault", { path }),
+  /** How hard a passphrase is to guess (shown while a new one is typed). */
+  ratePassphrase: (passphrase: string): Promise<Strength> => invoke("rate_passphrase", { passphrase }),
+  /** Forgets the passphrase remembered on this device for this vault. */
+  forgetDevice: (): Promise<boolean> => invoke("forget_device"),
+  /** Merges in what another program changed in the file; finds conflict copies. */
+  refreshVault: (): Promise<Refreshed> => invoke("refresh_vault"),
+  /** Changes the master passphrase (`current` asked again); returns how many old backups went. */
+  changePassphrase: (current: string, newPassphrase: string): Promise<number> => invoke("change_passphrase", { current, newPassphrase }),
+  getSettings: (): Promise<DeviceSettings> => invoke("get_settings"),
+  /** Saves this device's settings (the recent vaults and warnings given stay as they are). */
+  setSettings: (settings: DeviceSettings): Promise<DeviceSettings> => invoke("set_settings", { settings }),
+  listEntries: (): Promise<Array<EntrySummary>> => invoke("list_entries"),
+  /** Every provider a key can be set to. */
+  listProviders: (): Promise<Array<ProviderChoice>> => invoke("list_providers"),
+  /** The provider of a key being typed or pasted. */
+  detectProvider: (secret: string): Promise<Detected | null> => invoke("detect_provider", { secret }),
+  /** The one operation that gives the window a secret: when the person pressed Reveal. */
   revealEntry: (id: string): Promise<string> => invoke("reveal_entry", { id }),
   /** Deletes a key (Undo brings it back until the next delete or lock); returns its name. */
   deleteEntry: (id: string): Promise<string> => invoke("delete_entry", { id }),
   undoDelete: (): Promise<string> => invoke("undo_delete"),
   /** Changes a key's details (a field left out stays; empty text clears it). */
   editEntry: (id: string, changes: EditEntry): Promise<EntrySummary> => invoke("edit_entry", { id, changes }),
-  /** Replaces a key's value; the old one goes into its history. `other_provider`: the person confirmed a key that looks like another provider's. An empty `secret` is the key pasted last; refused for another provider's key, it stays pasted for the answer. */
-  replaceKey: (id: string, secret: string, keepBaseUrl: boolean, otherProvider: boolean): Promise<EntrySummary> => invoke("replace_key", { id, secret, keepBaseUrl, otherProvider }),
   trustEntry: (id: string): Promise<null> => invoke("trust_entry", { id }),
   /** Makes an earlier value the key again (`newest_first`: its place in the history list). */
   restoreValue: (id: string, newestFirst: number): Promise<EntrySummary> => invoke("restore_value", { id, newestFirst }),
-  /** Opens the provider's keys page (or `billing` page) in the browser. */
-  openProviderPage: (id: string, billing: boolean): Promise<null> => invoke("open_provider_page", { id, billing }),
   /** What importing `path` would add and skip (nothing changes). */
   previewImport: (path: string, all: boolean, renames: Array<Rename>): Promise<ImportPreview> => invoke("preview_import", { path, all, renames }),
   importFile: (path: string, all: boolean, renames: Array<Rename>): Promise<ImportResult> => invoke("import_file", { path, all, renames }),
   /** Writes the chosen keys (every key when `ids` is empty) to a new `.env` file. */
   exportEnv: (path: string, ids: Array<string>): Promise<number> => invoke("export_env", { path, ids }),
-  /** A file picked in the system's dialog: to import from, or (`for_export`) to save to. */
-  browseFile: (forExport: boolean): Promise<string | null> => invoke("browse_file", { forExport }),
   teamStatus: (): Promise<TeamView> => invoke("team_status"),
-  /** The QR code (SVG) of my member line, for a teammate's phone or camera. */
-  identityQr: (): Promise<string | null> => invoke("identity_qr"),
   /** Joining a team: my identity, created under `passphrase` if I have none (opened with it otherwise); my own vault stays as it is. Returns the line to give a member. */
   createIdentity: (passphrase: string): Promise<MyIdentity> => invoke("create_identity", { passphrase }),
   /** Makes this vault a team vault with me as its first member. */
@@ -490,8 +492,6 @@ export const commands = {
   addMember: (name: string, publicKey: string): Promise<TeamView> => invoke("add_member", { name, publicKey }),
   /** Removes a member; returns the keys they could read (to rotate). */
   removeMember: (name: string): Promise<Array<string>> => invoke("remove_member", { name }),
-  /** Puts my member line on the clipboard (it is not a secret). */
-  copyPublicKey: (): Promise<null> => invoke("copy_public_key"),
   /** Merges every conflict copy beside the vault and deletes the ones merged. */
   mergeConflictCopies: (): Promise<Array<CopyMerged>> => invoke("merge_conflict_copies"),
 };

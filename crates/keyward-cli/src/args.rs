@@ -1,7 +1,8 @@
-//! The command line: every command, flag and help text.
+//! The command line: its global flags, its groups of commands (each declared in its own file
+//! under commands/), and the metadata flags `add` and `edit` share.
 
+use crate::commands;
 use clap::{Args, Parser, Subcommand};
-use std::ffi::OsString;
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
@@ -33,174 +34,26 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// Every command, by group: each group's commands, their flags and help, and what they do are
+/// in its file under commands/ (the order here is the order of `keyward --help`).
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Create a new vault (never overwrites an existing file): personal, or --team
-    Init {
-        /// scrypt work factor (log2 N) of the passphrase (the vault's, or your identity's when
-        /// one is created). 18 opens in about a second; lower is weaker
-        #[arg(long, default_value_t = keyward_core::document::DEFAULT_WORK_FACTOR,
-              value_parser = clap::value_parser!(u8).range(10..=22))]
-        work_factor: u8,
-        /// A team vault, encrypted to its members' public keys, with you as its first member
-        #[arg(long)]
-        team: bool,
-        /// Your name in the team (default: your user name)
-        #[arg(long = "name", value_name = "NAME", requires = "team")]
-        member_name: Option<String>,
-    },
-    /// Remember the passphrase of this vault on this device, in the OS keyring (never in a file):
-    /// later commands here need no passphrase
-    Remember,
-    /// Forget the passphrase remembered on this device for this vault
-    Forget,
-    /// Confirm on this device a team key's base URL or variable that a teammate set (checks
-    /// and `run` ask for it first)
-    Trust {
-        name: String,
-        /// Confirm without asking
-        #[arg(long)]
-        yes: bool,
-    },
-    /// Show my public key, to give to a team (creates my identity on first use)
-    Identity {
-        #[arg(long)]
-        json: bool,
-    },
-    /// Merge another copy of this vault into it; without a file, merge (and delete) the conflict
-    /// copies that sync tools left next to it
-    Merge { other: Option<PathBuf> },
-    /// Git merge driver: merges two branches' edits of a vault file into OURS (see the README)
-    MergeDriver { base: PathBuf, ours: PathBuf, theirs: PathBuf },
-    /// Make a team vault whose only member is you a personal vault again, under a new passphrase
-    /// (from the terminal, KEYWARD_NEW_PASSPHRASE or --new-passphrase-file); every key is kept
-    MakePersonal {
-        #[arg(long, value_name = "FILE")]
-        new_passphrase_file: Option<PathBuf>,
-    },
-    /// A team vault's members: add, remove (prints the keys to rotate), list
-    Member {
-        #[command(subcommand)]
-        command: MemberCommand,
-    },
-    /// Add a key; it is read from stdin when piped, else asked for without echo
-    Add {
-        name: String,
-        #[command(flatten)]
-        fields: FieldArgs,
-    },
-    /// List keys (metadata only, never secrets)
-    List {
-        #[arg(long)]
-        json: bool,
-    },
-    /// Show one key's details, with the key masked
-    Show {
-        name: String,
-        #[arg(long)]
-        json: bool,
-    },
-    /// Print the key alone on stdout
-    Get { name: String },
-    /// Copy the key to the clipboard and clear it after a while
-    Copy {
-        name: String,
-        /// Seconds before the clipboard is cleared (unless you copied something else); default:
-        /// this device's setting (30 s unless changed in the app)
-        #[arg(long, value_name = "SECS",
-              value_parser = clap::value_parser!(u64).range(1..=keyward_core::clipboard::MAX_CLEAR_AFTER.as_secs()))]
-        clear_after: Option<u64>,
-    },
-    /// Change a key's name, metadata or value (the old value is kept in its history)
-    Edit {
-        name: String,
-        /// New name
-        #[arg(long = "name", value_name = "NEW")]
-        new_name: Option<String>,
-        #[command(flatten)]
-        fields: FieldArgs,
-        /// Read a new key value from stdin (asked for without echo when stdin is a terminal)
-        #[arg(long)]
-        secret_stdin: bool,
-    },
-    /// Delete a key
-    Rm { name: String },
-    /// Run a command with keys in its environment: --env VAR=NAME (or --env NAME for the key's own variable)
-    Run {
-        #[arg(long = "env", value_name = "VAR=NAME", required = true)]
-        env: Vec<String>,
-        /// The command and its arguments, after --
-        #[arg(last = true, required = true, value_name = "CMD")]
-        command: Vec<OsString>,
-    },
-    /// Import keys from a .env file or a 1Password, Bitwarden or KeePassXC CSV export
-    Import {
-        file: PathBuf,
-        /// Also import items that do not look like API keys
-        #[arg(long)]
-        all: bool,
-    },
-    /// Print keys as plaintext (warning: anyone who sees the output has the keys)
-    Export {
-        #[arg(long, value_parser = ["dotenv"], default_value = "dotenv")]
-        format: String,
-        /// Keys to export (default: all)
-        names: Vec<String>,
-    },
-    /// Check keys with their providers and say what is wrong (saved on each key)
-    Test {
-        /// Keys to check
-        #[arg(required_unless_present = "all", conflicts_with = "all")]
-        names: Vec<String>,
-        /// Check every key
-        #[arg(long)]
-        all: bool,
-        /// Also make one tiny paid request per key (a fraction of a cent) to prove it can generate
-        #[arg(long)]
-        deep: bool,
-        #[arg(long)]
-        json: bool,
-        /// Seconds to wait for each provider
-        #[arg(long, default_value_t = 15, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=300))]
-        timeout: u64,
-        /// Send checks through this proxy (default: HTTPS_PROXY / ALL_PROXY / NO_PROXY)
-        #[arg(long, value_name = "URL")]
-        proxy: Option<String>,
-    },
-    /// Change the master passphrase (new one from the terminal, KEYWARD_NEW_PASSPHRASE or
-    /// --new-passphrase-file); for a team vault, the passphrase of your identity
-    Passwd {
-        #[arg(long, value_name = "FILE")]
-        new_passphrase_file: Option<PathBuf>,
-        /// Change the passphrase of your Keyward identity (what opens your team vaults)
-        #[arg(long)]
-        identity: bool,
-    },
-}
-
-#[derive(Debug, Subcommand)]
-pub enum MemberCommand {
-    /// Add a member: the vault is re-encrypted to include them. A personal vault becomes a team
-    /// vault, with you as its first member
-    Add {
-        name: String,
-        /// Their public key: age1… or an SSH public key line (ssh-ed25519 / ssh-rsa)
-        #[arg(required_unless_present = "file", conflicts_with = "file")]
-        public_key: Option<String>,
-        /// Read the public key from this file (e.g. their id_ed25519.pub)
-        #[arg(long, value_name = "FILE")]
-        file: Option<PathBuf>,
-        /// Your own name, when a personal vault becomes a team vault (default: your user name)
-        #[arg(long, value_name = "NAME")]
-        me: Option<String>,
-    },
-    /// Remove a member: the vault is re-encrypted without them; prints the keys they could read
-    Rm { name: String },
-    /// List members (current and former) and the keys to rotate
-    List {
-        #[arg(long)]
-        json: bool,
-    },
+    #[command(flatten)]
+    Vault(commands::vault::Command),
+    #[command(flatten)]
+    Entries(commands::entries::Command),
+    #[command(flatten)]
+    Copy(commands::copy::Command),
+    #[command(flatten)]
+    Test(commands::test::Command),
+    #[command(flatten)]
+    Run(commands::run::Command),
+    #[command(flatten)]
+    Transfer(commands::transfer::Command),
+    #[command(flatten)]
+    Team(commands::team::Command),
+    #[command(flatten)]
+    Merge(commands::merge::Command),
 }
 
 /// Metadata flags shared by `add` and `edit`. For `edit`, an empty value clears a field (or, for

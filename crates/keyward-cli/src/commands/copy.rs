@@ -6,6 +6,26 @@ use keyward_core::{VaultError, clipboard};
 use std::time::Duration;
 use zeroize::Zeroizing;
 
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Copy the key to the clipboard and clear it after a while
+    Copy {
+        name: String,
+        /// Seconds before the clipboard is cleared (unless you copied something else); default:
+        /// this device's setting (30 s unless changed in the app)
+        #[arg(long, value_name = "SECS",
+              value_parser = clap::value_parser!(u64).range(1..=keyward_core::clipboard::MAX_CLEAR_AFTER.as_secs()))]
+        clear_after: Option<u64>,
+    },
+}
+
+pub fn dispatch(ctx: &Context, command: Command) -> Result<u8, VaultError> {
+    match command {
+        Command::Copy { name, clear_after } => copy(ctx, &name, clear_after)?,
+    }
+    Ok(0)
+}
+
 pub fn copy(ctx: &Context, name: &str, clear_after: Option<u64>) -> Result<(), VaultError> {
     let mut vault = ctx.open()?;
     let id = vault.id_of(name)?;

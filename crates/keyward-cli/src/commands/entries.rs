@@ -5,6 +5,57 @@ use crate::context::{Context, note_merge};
 use crate::{input, output};
 use keyward_core::VaultError;
 
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Add a key; it is read from stdin when piped, else asked for without echo
+    Add {
+        name: String,
+        #[command(flatten)]
+        fields: FieldArgs,
+    },
+    /// List keys (metadata only, never secrets)
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one key's details, with the key masked
+    Show {
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the key alone on stdout
+    Get { name: String },
+    /// Change a key's name, metadata or value (the old value is kept in its history)
+    Edit {
+        name: String,
+        /// New name
+        #[arg(long = "name", value_name = "NEW")]
+        new_name: Option<String>,
+        #[command(flatten)]
+        fields: FieldArgs,
+        /// Read a new key value from stdin (asked for without echo when stdin is a terminal)
+        #[arg(long)]
+        secret_stdin: bool,
+    },
+    /// Delete a key
+    Rm { name: String },
+}
+
+pub fn dispatch(ctx: &Context, command: Command) -> Result<u8, VaultError> {
+    match command {
+        Command::Add { name, fields } => add(ctx, &name, fields)?,
+        Command::List { json } => list(ctx, json)?,
+        Command::Show { name, json } => show(ctx, &name, json)?,
+        Command::Get { name } => get(ctx, &name)?,
+        Command::Edit { name, new_name, fields, secret_stdin } => {
+            edit(ctx, &name, new_name.as_deref(), fields, secret_stdin)?
+        }
+        Command::Rm { name } => rm(ctx, &name)?,
+    }
+    Ok(0)
+}
+
 pub fn add(ctx: &Context, name: &str, fields: FieldArgs) -> Result<(), VaultError> {
     let secret = input::secret(name)?;
     let mut vault = ctx.open()?;

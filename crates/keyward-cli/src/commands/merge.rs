@@ -4,6 +4,24 @@ use crate::context::Context;
 use keyward_core::copies::MergeSummary;
 use keyward_core::{VaultError, atomic_file, copies};
 use std::path::Path;
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Merge another copy of this vault into it; without a file, merge (and delete) the conflict
+    /// copies that sync tools left next to it
+    Merge { other: Option<PathBuf> },
+    /// Git merge driver: merges two branches' edits of a vault file into OURS (see the README)
+    MergeDriver { base: PathBuf, ours: PathBuf, theirs: PathBuf },
+}
+
+pub fn dispatch(ctx: &Context, command: Command) -> Result<u8, VaultError> {
+    match command {
+        Command::Merge { other } => merge(ctx, other.as_deref())?,
+        Command::MergeDriver { base: _, ours, theirs } => merge_driver(ctx, &ours, &theirs)?,
+    }
+    Ok(0)
+}
 
 fn print_summary(what: &str, summary: &MergeSummary) {
     if summary.is_empty() {

@@ -1,4 +1,5 @@
-//! One file per group of commands; each turns parsed arguments into calls to keyward-core.
+//! One file per group of commands; each declares its commands (their flags and help) and turns
+//! the parsed arguments into calls to keyward-core: a new command of a group is one file.
 
 pub mod copy;
 pub mod entries;

@@ -4,7 +4,26 @@ use crate::context::Context;
 use crate::input;
 use keyward_core::{Document, VaultError, provider};
 use std::ffi::OsString;
-use std::process::Command;
+use std::process::Command as Process;
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Run a command with keys in its environment: --env VAR=NAME (or --env NAME for the key's own variable)
+    Run {
+        #[arg(long = "env", value_name = "VAR=NAME", required = true)]
+        env: Vec<String>,
+        /// The command and its arguments, after --
+        #[arg(last = true, required = true, value_name = "CMD")]
+        command: Vec<OsString>,
+    },
+}
+
+/// Runs the command; its exit code becomes ours (above 255, on Windows, still a failure).
+pub fn dispatch(ctx: &Context, command: Command) -> Result<u8, VaultError> {
+    let Command::Run { env, command } = command;
+    let code = run(ctx, &env, &command)?;
+    Ok(u8::try_from(code).unwrap_or(1))
+}
 
 /// Returns the program's exit code (only on platforms where it cannot replace this process).
 pub fn run(ctx: &Context, mappings: &[String], command: &[OsString]) -> Result<i32, VaultError> {
@@ -30,7 +49,7 @@ pub fn run(ctx: &Context, mappings: &[String], command: &[OsString]) -> Result<i
         // Only the variable was asked about: a base URL the teammate set stays unconfirmed.
         vault.give_consents(&asked)?;
     }
-    let mut cmd = Command::new(&command[0]);
+    let mut cmd = Process::new(&command[0]);
     cmd.args(&command[1..]);
     // The program gets the keys it was given, never the master passphrase.
     for var in input::PASSPHRASE_VARS {

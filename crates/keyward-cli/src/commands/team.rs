@@ -6,6 +6,74 @@ use keyward_core::VaultError;
 use keyward_core::identity;
 use serde::Serialize;
 use std::path::Path;
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Show my public key, to give to a team (creates my identity on first use)
+    Identity {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Confirm on this device a team key's base URL or variable that a teammate set (checks
+    /// and `run` ask for it first)
+    Trust {
+        name: String,
+        /// Confirm without asking
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Make a team vault whose only member is you a personal vault again, under a new passphrase
+    /// (from the terminal, KEYWARD_NEW_PASSPHRASE or --new-passphrase-file); every key is kept
+    MakePersonal {
+        #[arg(long, value_name = "FILE")]
+        new_passphrase_file: Option<PathBuf>,
+    },
+    /// A team vault's members: add, remove (prints the keys to rotate), list
+    Member {
+        #[command(subcommand)]
+        command: MemberCommand,
+    },
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum MemberCommand {
+    /// Add a member: the vault is re-encrypted to include them. A personal vault becomes a team
+    /// vault, with you as its first member
+    Add {
+        name: String,
+        /// Their public key: age1… or an SSH public key line (ssh-ed25519 / ssh-rsa)
+        #[arg(required_unless_present = "file", conflicts_with = "file")]
+        public_key: Option<String>,
+        /// Read the public key from this file (e.g. their id_ed25519.pub)
+        #[arg(long, value_name = "FILE")]
+        file: Option<PathBuf>,
+        /// Your own name, when a personal vault becomes a team vault (default: your user name)
+        #[arg(long, value_name = "NAME")]
+        me: Option<String>,
+    },
+    /// Remove a member: the vault is re-encrypted without them; prints the keys they could read
+    Rm { name: String },
+    /// List members (current and former) and the keys to rotate
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub fn dispatch(ctx: &Context, command: Command) -> Result<u8, VaultError> {
+    match command {
+        Command::Identity { json } => identity(ctx, json)?,
+        Command::Trust { name, yes } => trust(ctx, &name, yes)?,
+        Command::MakePersonal { new_passphrase_file } => make_personal(ctx, new_passphrase_file.as_deref())?,
+        Command::Member { command: MemberCommand::Add { name, public_key, file, me } } => {
+            member_add(ctx, &name, public_key.as_deref(), file.as_deref(), me.as_deref())?
+        }
+        Command::Member { command: MemberCommand::Rm { name } } => member_rm(ctx, &name)?,
+        Command::Member { command: MemberCommand::List { json } } => member_list(ctx, json)?,
+    }
+    Ok(0)
+}
 
 pub fn identity(ctx: &Context, json: bool) -> Result<(), VaultError> {
     let path = ctx.device.identity_path();

@@ -8,6 +8,43 @@ use keyward_core::check::{self, Cancel, CheckJob, CheckOptions, CheckReport, Sta
 use std::io::IsTerminal;
 use std::sync::Mutex;
 
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Check keys with their providers and say what is wrong (saved on each key)
+    Test {
+        /// Keys to check
+        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        names: Vec<String>,
+        /// Check every key
+        #[arg(long)]
+        all: bool,
+        /// Also make one tiny paid request per key (a fraction of a cent) to prove it can generate
+        #[arg(long)]
+        deep: bool,
+        #[arg(long)]
+        json: bool,
+        /// Seconds to wait for each provider
+        #[arg(long, default_value_t = 15, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=300))]
+        timeout: u64,
+        /// Send checks through this proxy (default: HTTPS_PROXY / ALL_PROXY / NO_PROXY)
+        #[arg(long, value_name = "URL")]
+        proxy: Option<String>,
+    },
+}
+
+/// Exits with 1 when a checked key is not valid.
+pub fn dispatch(ctx: &Context, command: Command) -> Result<u8, VaultError> {
+    let Command::Test { names, all, deep, json, timeout, proxy } = command;
+    // This device's settings (the proxy set in the app), then the flags.
+    let mut options = ctx.session().settings().check_options(deep);
+    options.timeout = std::time::Duration::from_secs(timeout);
+    if proxy.is_some() {
+        options.proxy = proxy;
+    }
+    let all_valid = test(ctx, &names, all, options, json)?;
+    Ok(if all_valid { 0 } else { 1 })
+}
+
 /// Returns whether every checked key is valid.
 pub fn test(ctx: &Context, names: &[String], all: bool, options: CheckOptions, json: bool) -> Result<bool, VaultError> {
     let mut vault = ctx.open()?;

@@ -4,6 +4,33 @@ use crate::context::{Context, note_merge};
 use crate::output;
 use keyward_core::{VaultError, import};
 use std::path::Path;
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Import keys from a .env file or a 1Password, Bitwarden or KeePassXC CSV export
+    Import {
+        file: PathBuf,
+        /// Also import items that do not look like API keys
+        #[arg(long)]
+        all: bool,
+    },
+    /// Print keys as plaintext (warning: anyone who sees the output has the keys)
+    Export {
+        #[arg(long, value_parser = ["dotenv"], default_value = "dotenv")]
+        format: String,
+        /// Keys to export (default: all)
+        names: Vec<String>,
+    },
+}
+
+pub fn dispatch(ctx: &Context, command: Command) -> Result<u8, VaultError> {
+    match command {
+        Command::Import { file, all } => import(ctx, &file, all)?,
+        Command::Export { format: _, names } => export(ctx, &names)?,
+    }
+    Ok(0)
+}
 
 pub fn import(ctx: &Context, file: &Path, all: bool) -> Result<(), VaultError> {
     // The file first: one that cannot be read is said before the passphrase is asked.

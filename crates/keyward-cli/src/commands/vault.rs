@@ -6,6 +6,52 @@ use crate::input;
 use keyward_core::VaultError;
 use keyward_core::api::Credentials;
 use std::path::Path;
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Create a new vault (never overwrites an existing file): personal, or --team
+    Init {
+        /// scrypt work factor (log2 N) of the passphrase (the vault's, or your identity's when
+        /// one is created). 18 opens in about a second; lower is weaker
+        #[arg(long, default_value_t = keyward_core::document::DEFAULT_WORK_FACTOR,
+              value_parser = clap::value_parser!(u8).range(10..=22))]
+        work_factor: u8,
+        /// A team vault, encrypted to its members' public keys, with you as its first member
+        #[arg(long)]
+        team: bool,
+        /// Your name in the team (default: your user name)
+        #[arg(long = "name", value_name = "NAME", requires = "team")]
+        member_name: Option<String>,
+    },
+    /// Remember the passphrase of this vault on this device, in the OS keyring (never in a file):
+    /// later commands here need no passphrase
+    Remember,
+    /// Forget the passphrase remembered on this device for this vault
+    Forget,
+    /// Change the master passphrase (new one from the terminal, KEYWARD_NEW_PASSPHRASE or
+    /// --new-passphrase-file); for a team vault, the passphrase of your identity
+    Passwd {
+        #[arg(long, value_name = "FILE")]
+        new_passphrase_file: Option<PathBuf>,
+        /// Change the passphrase of your Keyward identity (what opens your team vaults)
+        #[arg(long)]
+        identity: bool,
+    },
+}
+
+pub fn dispatch(ctx: &Context, command: Command) -> Result<u8, VaultError> {
+    match command {
+        Command::Init { work_factor, team: false, .. } => init(ctx, work_factor)?,
+        Command::Init { work_factor, team: true, member_name } => {
+            super::team::init_team(ctx, member_name.as_deref(), work_factor)?
+        }
+        Command::Remember => remember(ctx)?,
+        Command::Forget => forget(ctx)?,
+        Command::Passwd { new_passphrase_file, identity } => passwd(ctx, new_passphrase_file.as_deref(), identity)?,
+    }
+    Ok(0)
+}
 
 pub fn init(ctx: &Context, work_factor: u8) -> Result<(), VaultError> {
     if ctx.vault_path.exists() {

@@ -9,6 +9,7 @@
 mod checks;
 mod entries;
 mod open;
+mod operations;
 mod session;
 mod team;
 mod transfer;
