@@ -6,7 +6,7 @@
 #     (KeePassXC: a 1,000-entry database with the same keys, KDF tuned to the same ~0.75 s);
 #  3. WebKit's settings one by one and together (memory after unlock, warm start);
 #     a bare Tauri page with the same settings (src-tauri/examples/bare_page.rs) in 1. and 2.;
-#  4. search with 10,000 keys: keystroke → filtered list painted (scripts/bench-search.sh, once).
+#  4. the window with 10,000 keys: search, selection and unlock (scripts/bench-window.sh, once).
 # Usage: scripts/bench-app.sh   (RUNS=5 by default). Figures go to docs/benchmarks.md by hand.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -135,4 +135,4 @@ for variant in none "${settings[@]}" all; do
   echo "webkit settings $variant: memory 5 s after unlock ${m} MB (ratio to KeePassXC $(awk -v a="$m" -v b="$pafter" 'BEGIN {printf "%.2f", a / b}')), warm start ${t} s (runs: $(tr '\n' ' ' < "$work/w-mem")MB; $(tr '\n' ' ' < "$work/w-start")s)"
 done
 
-RUNS=1 scripts/bench-search.sh
+RUNS=1 scripts/bench-window.sh

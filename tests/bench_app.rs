@@ -6,6 +6,12 @@
 //!   types search words one key at a time like a person, and prints the time from each
 //!   keystroke to the filtered list painted: measured in the page, from the keydown event's time
 //!   stamp to the first task after the next frame (which runs once the frame was painted).
+//!   Then moves the selection down the list with the arrow key and prints the time from each
+//!   keydown to the detail pane painted for the newly selected key (the same measure).
+//! - `bench-app unlock PATH`: unlocks PATH in the release app, then locks (Ctrl+L) and unlocks
+//!   again, and prints the time from submitting the passphrase to the list painted, beside the
+//!   KDF alone (opening an empty vault at the same work factor in this process) and their
+//!   difference: what unlocking costs beyond the KDF.
 //! - `bench-app soak MINUTES`: an hour of use, scripted (issue 12): a 1,000-key vault whose
 //!   keys are checked against the fake providers on 127.0.0.1; each round unlocks, searches,
 //!   copies a key, checks all keys and locks; after each lock the memory of the app and all its
@@ -39,6 +45,21 @@ const RECORDER: &str = "window.__times = [];\
       requestAnimationFrame(() => setTimeout(() => window.__times.push(performance.now() - t0), 0));\
     }, true);";
 
+/// Records, in the page, arrow key → detail pane painted times.
+const SELECTION_RECORDER: &str = "window.__selection = [];\
+    document.addEventListener('keydown', (e) => {\
+      if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;\
+      const t0 = e.timeStamp;\
+      requestAnimationFrame(() => setTimeout(() => window.__selection.push(performance.now() - t0), 0));\
+    }, true);";
+
+/// Median, 90th percentile and maximum of `times` (ms).
+fn spread(mut times: Vec<f64>) -> (f64, f64, f64) {
+    times.sort_by(f64::total_cmp);
+    let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
+    (at(0.5), at(0.9), at(1.0))
+}
+
 async fn search(path: &str) {
     let x = Xvfb::start();
     let home = tempfile::tempdir().unwrap();
@@ -63,16 +84,99 @@ async fn search(path: &str) {
         }
     }
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let times = c.execute("return window.__times", vec![]).await.unwrap();
-    let mut times: Vec<f64> = times.as_array().unwrap().iter().filter_map(|t| t.as_f64()).collect();
-    times.sort_by(f64::total_cmp);
-    let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
+    let times = recorded(&c, "__times").await;
+    let (median, p90, max) = spread(times.clone());
     println!(
-        "search with {keys} keys: {} keystrokes, keystroke to painted median {:.1} ms, p90 {:.1} ms, max {:.1} ms",
+        "search with {keys} keys: {} keystrokes, keystroke to painted median {median:.1} ms, p90 {p90:.1} ms, max {max:.1} ms",
         times.len(),
-        at(0.5),
-        at(0.9),
-        at(1.0)
+    );
+    // The search is empty again and has the focus: the arrow keys move the selection, and the
+    // pane shows the key selected (down 40 keys, then up 20, scrolling the list as it goes).
+    c.execute(SELECTION_RECORDER, vec![]).await.unwrap();
+    for key in std::iter::repeat_n("\u{E015}", 40).chain(std::iter::repeat_n("\u{E013}", 20)) {
+        field.send_keys(key).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(120)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let times = recorded(&c, "__selection").await;
+    let (median, p90, max) = spread(times.clone());
+    println!(
+        "selection with {keys} keys: {} arrow keys, keydown to detail pane painted median {median:.1} ms, p90 {p90:.1} ms, max {max:.1} ms",
+        times.len(),
+    );
+    c.close().await.unwrap();
+}
+
+/// The numbers the page recorded in `window[name]`.
+async fn recorded(c: &fantoccini::Client, name: &str) -> Vec<f64> {
+    let times = c.execute(&format!("return window.{name}"), vec![]).await.unwrap();
+    times.as_array().unwrap().iter().filter_map(|t| t.as_f64()).collect()
+}
+
+/// Records, in the page, passphrase submitted → list painted, in `window.__unlocked[0]`.
+const UNLOCK_RECORDER: &str = "window.__unlocked = [];\
+    document.addEventListener('submit', (e) => {\
+      const t0 = e.timeStamp;\
+      const look = () => {\
+        if (document.querySelector('ul.keys > li')) setTimeout(() => window.__unlocked.push(performance.now() - t0), 0);\
+        else requestAnimationFrame(look);\
+      };\
+      requestAnimationFrame(look);\
+    }, { capture: true, once: true });";
+
+async fn unlock(path: &str) {
+    const ROUNDS: usize = 5;
+    // The KDF alone, as the app runs it: an empty vault at the same work factor, opened here.
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.age");
+    let work_factor = keyward_core::document::DEFAULT_WORK_FACTOR;
+    drop(Vault::create(&empty, SecretString::from(passphrase()), work_factor).expect("create the empty vault"));
+    let kdf: Vec<f64> = (0..ROUNDS)
+        .map(|_| {
+            let t0 = std::time::Instant::now();
+            drop(Vault::open(&empty, keyward_core::Unlock::Passphrase(passphrase().into())).expect("open it"));
+            t0.elapsed().as_secs_f64() * 1000.0
+        })
+        .collect();
+
+    let x = Xvfb::start();
+    let home = tempfile::tempdir().unwrap();
+    let driver = Driver::start(&x.display, home.path(), std::path::Path::new(path));
+    let c = connect(&driver).await;
+    let mut totals = Vec::new();
+    for round in 0..ROUNDS {
+        if round > 0 {
+            // Ctrl+L locks.
+            find(&c, "body").await.send_keys("\u{E009}l\u{E000}").await.unwrap();
+            wait_gone_within(&c, "ul.keys", Duration::from_secs(30)).await;
+        }
+        let field = find(&c, "#passphrase").await;
+        c.execute(UNLOCK_RECORDER, vec![]).await.unwrap();
+        field.send_keys(&passphrase()).await.unwrap();
+        click(&c, "#submit").await;
+        // Locking reloads the page (its memory goes with it): each round's figure is read
+        // before the next lock.
+        let figure = loop {
+            let got = c.execute("return window.__unlocked[0]", vec![]).await.unwrap();
+            if let Some(ms) = got.as_f64() {
+                break ms;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+        totals.push(figure);
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    let keys = Vault::open(std::path::Path::new(path), keyward_core::Unlock::Passphrase(passphrase().into()))
+        .expect("open the vault")
+        .document()
+        .entries
+        .len();
+    let (kdf, _, _) = spread(kdf);
+    let (total, _, max) = spread(totals);
+    println!(
+        "unlock with {keys} keys: {ROUNDS} unlocks, submitted to list painted median {total:.0} ms (max {max:.0}), \
+         KDF alone (work factor {work_factor}) median {kdf:.0} ms, beyond the KDF {:.0} ms",
+        total - kdf
     );
     c.close().await.unwrap();
 }
@@ -174,9 +278,12 @@ async fn main() {
     match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
         ["make-vault", path, keys] => make_vault(path, keys.parse().expect("a number of keys")),
         ["search", path] => search(path).await,
+        ["unlock", path] => unlock(path).await,
         ["soak", minutes] => soak(minutes.parse().expect("a number of minutes")).await,
         _ => {
-            eprintln!("usage: bench-app make-vault PATH KEYS | bench-app search PATH | bench-app soak MINUTES");
+            eprintln!(
+                "usage: bench-app make-vault PATH KEYS | bench-app search PATH | bench-app unlock PATH | bench-app soak MINUTES"
+            );
             std::process::exit(2);
         }
     }
