@@ -2,8 +2,7 @@
 //! files checked with stock `age`.
 
 use keyward_e2e::members::{as_member, keygen, member_line, ok, stock_age_decrypt};
-use keyward_e2e::{PASSPHRASE, TestVault, age_with_passphrase, keyward_bin, require_tool, run_with_stdin};
-use std::path::Path;
+use keyward_e2e::{PASSPHRASE, TestVault, age_with_passphrase, git, keyward_bin, require_tool, run_with_stdin};
 use std::process::Command;
 
 const KEY: &str = "sk-proj-TeamKey0123456789abcdefghijklmnop";
@@ -110,23 +109,6 @@ fn a_personal_vault_becomes_a_team_vault_opened_with_a_passphrase_protected_iden
     let listed = String::from_utf8_lossy(&list.stdout);
     assert!(listed.contains("first") && listed.contains("second"), "{listed}");
     assert!(listed.contains("Rotate (exposed to a former member): first, second"), "{listed}");
-}
-
-fn git(repo: &Path, args: &[&str]) -> String {
-    require_tool("git");
-    let out = Command::new("git")
-        .current_dir(repo)
-        .args(["-c", "user.name=Test", "-c", "user.email=test@example.invalid", "-c", "init.defaultBranch=main"])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
 }
 
 #[test]

@@ -163,3 +163,22 @@ pub fn age_with_passphrase_status(args: &[&str], passphrase: &str) -> std::proce
     );
     std::process::Command::new("expect").arg("-c").arg(script).env("AGE_TEST_PASSPHRASE", passphrase).status().unwrap()
 }
+
+/// `git args` in `repo` as a test author, with `main` as the first branch; its output (stdout,
+/// then stderr). Panics when git fails.
+pub fn git(repo: &std::path::Path, args: &[&str]) -> String {
+    require_tool("git");
+    let out = Command::new("git")
+        .current_dir(repo)
+        .args(["-c", "user.name=Test", "-c", "user.email=test@example.invalid", "-c", "init.defaultBranch=main"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
+}

@@ -51,6 +51,8 @@ pub enum Command {
     #[command(flatten)]
     Transfer(commands::transfer::Command),
     #[command(flatten)]
+    Scan(commands::scan::Command),
+    #[command(flatten)]
     Team(commands::team::Command),
     #[command(flatten)]
     Merge(commands::merge::Command),

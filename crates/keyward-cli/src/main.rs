@@ -8,7 +8,7 @@ mod output;
 
 use args::{Cli, Command};
 use clap::Parser;
-use commands::{copy, entries, merge, run, team, test, transfer, vault};
+use commands::{copy, entries, merge, run, scan, team, test, transfer, vault};
 use context::Context;
 use std::process::ExitCode;
 
@@ -46,6 +46,7 @@ fn dispatch(cli: Cli) -> Result<u8, keyward_core::VaultError> {
         Command::Test(command) => test::dispatch(&ctx, command),
         Command::Run(command) => run::dispatch(&ctx, command),
         Command::Transfer(command) => transfer::dispatch(&ctx, command),
+        Command::Scan(command) => scan::dispatch(&ctx, command),
         Command::Team(command) => team::dispatch(&ctx, command),
         Command::Merge(command) => merge::dispatch(&ctx, command),
     }

@@ -19,6 +19,7 @@ pub mod export;
 pub mod identity;
 pub mod import;
 pub mod json_layout;
+pub mod leak;
 pub mod lock;
 pub mod member_log;
 pub mod members;

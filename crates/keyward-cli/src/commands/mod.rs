@@ -5,6 +5,7 @@ pub mod copy;
 pub mod entries;
 pub mod merge;
 pub mod run;
+pub mod scan;
 pub mod team;
 pub mod test;
 pub mod transfer;

@@ -8,6 +8,7 @@
 
 mod checks;
 mod entries;
+mod leaks;
 mod open;
 mod operations;
 mod session;
@@ -16,6 +17,7 @@ mod transfer;
 
 pub use checks::{CheckRun, CheckSummary, NotChecked, Which, check, check_jobs, run, summarize};
 pub use entries::{Copy, Detected, EditEntry, NewEntry, ProviderChoice, Replacement, detect, providers};
+pub use leaks::{ScanProgress, ScanReport, ScanRequest, scan};
 pub use open::{Credentials, Opening, open_vault, unlock_for};
 pub use session::{Refreshed, Session, Unlocked, VaultStatus, create_private_dir, expand_home};
 pub use team::{CopyMerged, MemberView, MyIdentity, RotateView, TeamView};
