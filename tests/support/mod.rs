@@ -164,16 +164,25 @@ pub fn age_with_passphrase_status(args: &[&str], passphrase: &str) -> std::proce
     std::process::Command::new("expect").arg("-c").arg(script).env("AGE_TEST_PASSPHRASE", passphrase).status().unwrap()
 }
 
+/// `git` in `repo` as a test author, with `main` as the first branch.
+pub fn git_command(repo: &std::path::Path) -> Command {
+    require_tool("git");
+    let mut cmd = Command::new("git");
+    cmd.current_dir(repo).args([
+        "-c",
+        "user.name=Test",
+        "-c",
+        "user.email=test@example.invalid",
+        "-c",
+        "init.defaultBranch=main",
+    ]);
+    cmd
+}
+
 /// `git args` in `repo` as a test author, with `main` as the first branch; its output (stdout,
 /// then stderr). Panics when git fails.
 pub fn git(repo: &std::path::Path, args: &[&str]) -> String {
-    require_tool("git");
-    let out = Command::new("git")
-        .current_dir(repo)
-        .args(["-c", "user.name=Test", "-c", "user.email=test@example.invalid", "-c", "init.defaultBranch=main"])
-        .args(args)
-        .output()
-        .unwrap();
+    let out = git_command(repo).args(args).output().unwrap();
     assert!(
         out.status.success(),
         "git {args:?}: {}{}",

@@ -53,6 +53,8 @@ pub enum Command {
     #[command(flatten)]
     Scan(commands::scan::Command),
     #[command(flatten)]
+    Guard(commands::guard::Command),
+    #[command(flatten)]
     Team(commands::team::Command),
     #[command(flatten)]
     Merge(commands::merge::Command),

@@ -8,7 +8,7 @@ mod output;
 
 use args::{Cli, Command};
 use clap::Parser;
-use commands::{copy, entries, merge, run, scan, team, test, transfer, vault};
+use commands::{copy, entries, guard, merge, run, scan, team, test, transfer, vault};
 use context::Context;
 use std::process::ExitCode;
 
@@ -47,6 +47,7 @@ fn dispatch(cli: Cli) -> Result<u8, keyward_core::VaultError> {
         Command::Run(command) => run::dispatch(&ctx, command),
         Command::Transfer(command) => transfer::dispatch(&ctx, command),
         Command::Scan(command) => scan::dispatch(&ctx, command),
+        Command::Guard(command) => guard::dispatch(&ctx, command),
         Command::Team(command) => team::dispatch(&ctx, command),
         Command::Merge(command) => merge::dispatch(&ctx, command),
     }

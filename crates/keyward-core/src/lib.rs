@@ -16,6 +16,7 @@ pub mod entry;
 pub mod env_guard;
 pub mod error;
 pub mod export;
+pub mod guard;
 pub mod identity;
 pub mod import;
 pub mod json_layout;

@@ -3,6 +3,7 @@
 
 pub mod copy;
 pub mod entries;
+pub mod guard;
 pub mod merge;
 pub mod run;
 pub mod scan;

@@ -239,6 +239,16 @@ impl Session {
         }
         self.my_key = my_key;
         self.vault = Some(vault);
+        self.keep_guard_index();
+    }
+
+    /// Keeps the commit guard's index of this vault up to date on this device (see
+    /// [`crate::guard::index`]): after an unlock and each save. A failure only leaves the
+    /// guard with the index it had; it is no reason to refuse the operation.
+    fn keep_guard_index(&self) {
+        if let Some(vault) = &self.vault {
+            let _ = crate::guard::index::update(&self.device.data_dir, vault.path(), vault.document());
+        }
     }
 
     /// Locks: saves check results not saved yet (if the file can be written), forgets the
@@ -270,6 +280,8 @@ impl Session {
         let result = f(vault.document_mut(), &change).and_then(|value| vault.save().map(|report| (value, report)));
         if result.is_err() {
             *vault.document_mut() = before;
+        } else {
+            self.keep_guard_index();
         }
         result
     }
@@ -291,6 +303,10 @@ impl Session {
             return Ok(Refreshed { locked: true, merged: false, conflict_copies: Vec::new(), notices: Vec::new() });
         };
         let merged = vault.refresh()?;
+        if merged {
+            self.keep_guard_index();
+        }
+        let vault = self.vault.as_mut().expect("unlocked just above");
         let conflict_copies = crate::copies::conflict_copies(vault.path())
             .iter()
             .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
