@@ -12,11 +12,12 @@ const NOT_STORED: &str = "sk-proj-NotStored9b8c7d6e5f4g3h2i1j0k9l8m7n6o5p4";
 
 /// git as the person would run it: their HOME (the test's), the vault locked, no passphrase.
 fn git_as_user(v: &TestVault, repo: &Path, args: &[&str]) -> Output {
-    git_command(repo)
-        .args(args)
+    let mut cmd = git_command(repo);
+    keyward_e2e::isolate_git(&mut cmd, &v.dir.path().join(".gitconfig"));
+    cmd.args(args)
         .env("HOME", v.dir.path())
         .env("XDG_DATA_HOME", v.dir.path().join("data"))
-        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("XDG_CONFIG_HOME", v.dir.path().join(".config"))
         .env_remove("KEYWARD_PASSPHRASE")
         .env_remove("KEYWARD_VAULT")
         .output()
@@ -144,9 +145,7 @@ fn the_global_guard_covers_every_repository_and_uninstalls_exactly() {
     assert!(set.status.success());
     let before = fs::read_to_string(&config).unwrap();
 
-    let mut install = v.command(&["guard", "install", "--global"]);
-    install.env("GIT_CONFIG_NOSYSTEM", "1");
-    assert!(install.output().unwrap().status.success());
+    assert!(v.command(&["guard", "install", "--global"]).output().unwrap().status.success());
     let repo = new_repo(&v, "any-repo");
     fs::write(repo.join("ok.txt"), "fine\n").unwrap();
     git(&repo, &["add", "ok.txt"]);
@@ -156,10 +155,19 @@ fn the_global_guard_covers_every_repository_and_uninstalls_exactly() {
     git(&repo, &["add", ".env"]);
     let stopped = git_as_user(&v, &repo, &["commit", "-q", "-m", "env"]);
     assert!(!stopped.status.success() && said(&stopped).contains(".env line 1"), "{}", said(&stopped));
+    // The other hooks of the folder set before still run (a commit-msg hook, say).
+    fs::write(shared.join("commit-msg"), format!("#!/bin/sh\ntouch '{}'\n", v.dir.path().join("msg-ran").display()))
+        .unwrap();
+    fs::set_permissions(shared.join("commit-msg"), std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    git(&repo, &["rm", "-q", "--cached", ".env"]);
+    assert!(git_as_user(&v, &repo, &["commit", "-q", "--allow-empty", "-m", "msg"]).status.success());
+    assert!(v.dir.path().join("msg-ran").exists(), "the commit-msg hook of the folder set before did not run");
+    // A repository's own install is refused where core.hooksPath chooses a shared folder.
+    let mut own = v.command(&["guard", "install", repo.to_str().unwrap()]);
+    let refused = own.output().unwrap();
+    assert!(!refused.status.success() && said(&refused).contains("core.hooksPath"), "{}", said(&refused));
 
-    let mut uninstall = v.command(&["guard", "uninstall", "--global"]);
-    uninstall.env("GIT_CONFIG_NOSYSTEM", "1");
-    assert!(uninstall.output().unwrap().status.success());
+    assert!(v.command(&["guard", "uninstall", "--global"]).output().unwrap().status.success());
     assert_eq!(fs::read_to_string(&config).unwrap(), before, "the global git config is not as it was");
 }
 

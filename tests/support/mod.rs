@@ -59,7 +59,10 @@ impl TestVault {
             .env("KEYWARD_PASSPHRASE", PASSPHRASE)
             .env("HOME", self.dir.path())
             .env("XDG_DATA_HOME", self.dir.path().join("data"))
+            .env("XDG_CONFIG_HOME", self.dir.path().join(".config"))
             .env_remove("KEYWARD_NEW_PASSPHRASE");
+        // The git that keyward runs (scan, guard) sees this HOME's config only.
+        isolate_git(&mut cmd, &self.dir.path().join(".gitconfig"));
         cmd
     }
 
@@ -164,11 +167,18 @@ pub fn age_with_passphrase_status(args: &[&str], passphrase: &str) -> std::proce
     std::process::Command::new("expect").arg("-c").arg(script).env("AGE_TEST_PASSPHRASE", passphrase).status().unwrap()
 }
 
-/// `git` in `repo` as a test author, with `main` as the first branch.
+/// `git` in `repo` as a test author, with `main` as the first branch, and none of the
+/// developer's git configuration (global or system: their hooks, signing, templates) nor an
+/// outer repository's variables (a test run from a hook).
 pub fn git_command(repo: &std::path::Path) -> Command {
     require_tool("git");
     let mut cmd = Command::new("git");
+    isolate_git(&mut cmd, std::path::Path::new("/dev/null"));
     cmd.current_dir(repo).args([
+        "-c",
+        "commit.gpgSign=false",
+        "-c",
+        "tag.gpgSign=false",
         "-c",
         "user.name=Test",
         "-c",
@@ -177,6 +187,14 @@ pub fn git_command(repo: &std::path::Path) -> Command {
         "init.defaultBranch=main",
     ]);
     cmd
+}
+
+/// Points `cmd`'s git at `global` as its global config (nothing else of the developer's).
+pub fn isolate_git(cmd: &mut Command, global: &std::path::Path) {
+    cmd.env("GIT_CONFIG_GLOBAL", global).env("GIT_CONFIG_NOSYSTEM", "1");
+    for var in ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR", "GIT_CONFIG"] {
+        cmd.env_remove(var);
+    }
 }
 
 /// `git args` in `repo` as a test author, with `main` as the first branch; its output (stdout,

@@ -9,6 +9,25 @@ use std::process::Command;
 /// The first lines of a hook Keyward wrote (how uninstall knows it).
 const MARK: &str = "# keyward guard:";
 const HOOKS: &[&str] = &["pre-commit", "pre-push"];
+/// The other hooks git runs on a person's side: the global hooks folder forwards each to the
+/// folder set before (or the repository's own), so that none stops running.
+const FORWARDED: &[&str] = &[
+    "applypatch-msg",
+    "pre-applypatch",
+    "post-applypatch",
+    "pre-merge-commit",
+    "prepare-commit-msg",
+    "commit-msg",
+    "post-commit",
+    "pre-rebase",
+    "post-checkout",
+    "post-merge",
+    "pre-auto-gc",
+    "post-rewrite",
+    "sendemail-validate",
+    "post-index-change",
+    "reference-transaction",
+];
 /// Where a hook that was there before is kept, beside ours.
 const BEFORE: &str = ".before-keyward";
 /// In the global hooks folder: the `core.hooksPath` that was set before, if any.
@@ -46,7 +65,7 @@ fn script(hook: &str, keyward: &Path, global: Option<&Option<PathBuf>>) -> Strin
     let next = match global {
         None => format!("\"$0{BEFORE}\""),
         Some(Some(previous)) => quoted(&previous.join(hook)),
-        Some(None) => format!("\"$(git rev-parse --git-dir)/hooks/{hook}\""),
+        Some(None) => format!("\"$(git rev-parse --git-common-dir)/hooks/{hook}\""),
     };
     let (feed, run_next) = if hook == "pre-push" {
         (
@@ -63,6 +82,18 @@ fn script(hook: &str, keyward: &Path, global: Option<&Option<PathBuf>>) -> Strin
          if [ -x {next} ]; then\n{run_next}fi\n",
         what = if hook == "pre-push" { "push" } else { "commit" },
         keyward = quoted(keyward),
+    )
+}
+
+/// A hook of the global folder that only runs the one it stands for.
+fn forwarder(hook: &str, previous: &Option<PathBuf>) -> String {
+    let next = match previous {
+        Some(p) => quoted(&p.join(hook)),
+        None => format!("\"$(git rev-parse --git-common-dir)/hooks/{hook}\""),
+    };
+    format!(
+        "#!/bin/sh\n{MARK} forwards {hook} to the hook that would run without the guard.\n\
+         if [ -x {next} ]; then exec {next} \"$@\"; fi\n"
     )
 }
 
@@ -88,9 +119,23 @@ fn repo_hooks(repo: &Path) -> Result<PathBuf> {
     Ok(PathBuf::from(dir))
 }
 
+/// Refuses a hooks folder chosen by `core.hooksPath`: other repositories may share it (the
+/// guard's own global folder, a team's hooks), and "this repository" must not change them.
+fn own_hooks(repo: &Path) -> Result<PathBuf> {
+    let dir = repo_hooks(repo)?;
+    if let Some(set) = git_out(git(repo).args(["config", "--get", "core.hooksPath"])).filter(|p| !p.is_empty()) {
+        return Err(VaultError::Invalid(format!(
+            "This repository's hooks are in {set} (core.hooksPath), which other repositories may share: Keyward \
+             will not change them. Use `keyward guard install --global`, or add `keyward guard check --commit` to \
+             that folder's pre-commit hook."
+        )));
+    }
+    Ok(dir)
+}
+
 /// Installs the hooks in the repository at `repo`, running `keyward`.
 pub fn install(repo: &Path, keyward: &Path) -> Result<HookChange> {
-    let dir = repo_hooks(repo)?;
+    let dir = own_hooks(repo)?;
     crate::api::create_private_dir(&dir)?;
     let mut chained = Vec::new();
     for hook in HOOKS {
@@ -113,7 +158,7 @@ pub fn install(repo: &Path, keyward: &Path) -> Result<HookChange> {
 
 /// Removes the hooks from the repository at `repo`; the hooks that were there come back.
 pub fn uninstall(repo: &Path) -> Result<HookChange> {
-    let dir = repo_hooks(repo)?;
+    let dir = own_hooks(repo)?;
     let mut chained = Vec::new();
     for hook in HOOKS {
         let path = dir.join(hook);
@@ -130,14 +175,15 @@ pub fn uninstall(repo: &Path) -> Result<HookChange> {
     Ok(HookChange { dir, chained })
 }
 
-fn global_hooks_path() -> Option<PathBuf> {
-    git_out(
-        Command::new("git")
-            .args(["config", "--global", "--get", "core.hooksPath"])
-            .stdout(std::process::Stdio::piped()),
-    )
-    .filter(|p| !p.is_empty())
-    .map(PathBuf::from)
+/// The global `core.hooksPath` as written (`~/…` kept), or with `--type=path` as git reads it.
+fn global_hooks_path(expanded: bool) -> Option<PathBuf> {
+    let mut c = Command::new("git");
+    c.args(["config", "--global"]);
+    if expanded {
+        c.arg("--type=path");
+    }
+    c.args(["--get", "core.hooksPath"]).stdout(std::process::Stdio::piped());
+    git_out(&mut c).filter(|p| !p.is_empty()).map(PathBuf::from)
 }
 
 /// Installs the hooks for every repository of this user (`core.hooksPath` in the global git
@@ -146,8 +192,8 @@ fn global_hooks_path() -> Option<PathBuf> {
 pub fn install_global(dir: &Path, keyward: &Path) -> Result<HookChange> {
     crate::api::create_private_dir(dir)?;
     let previous_file = dir.join(PREVIOUS);
-    let current = global_hooks_path();
-    let previous = if current.as_deref() == Some(dir) {
+    let current = global_hooks_path(false);
+    let previous = if global_hooks_path(true).as_deref() == Some(dir) {
         std::fs::read_to_string(&previous_file)
             .ok()
             .map(|p| PathBuf::from(p.trim()))
@@ -157,8 +203,13 @@ pub fn install_global(dir: &Path, keyward: &Path) -> Result<HookChange> {
     };
     let record = previous.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
     crate::atomic_file::replace_without_backups(&previous_file, record.as_bytes())?;
+    // The record keeps the setting as written; the scripts run the folder git would use.
+    let runs = previous.as_deref().map(|p| crate::api::expand_home(&p.to_string_lossy()));
     for hook in HOOKS {
-        write_hook(&dir.join(hook), &script(hook, keyward, Some(&previous)))?;
+        write_hook(&dir.join(hook), &script(hook, keyward, Some(&runs)))?;
+    }
+    for hook in FORWARDED {
+        write_hook(&dir.join(hook), &forwarder(hook, &runs))?;
     }
     let status = Command::new("git").args(["config", "--global", "core.hooksPath"]).arg(dir).status();
     if !status.is_ok_and(|s| s.success()) {
@@ -174,7 +225,7 @@ pub fn install_global(dir: &Path, keyward: &Path) -> Result<HookChange> {
 pub fn uninstall_global(dir: &Path) -> Result<HookChange> {
     let previous =
         std::fs::read_to_string(dir.join(PREVIOUS)).ok().map(|p| p.trim().to_string()).filter(|p| !p.is_empty());
-    if global_hooks_path().as_deref() == Some(dir) {
+    if global_hooks_path(true).as_deref() == Some(dir) {
         let mut c = Command::new("git");
         c.args(["config", "--global"]);
         match &previous {
@@ -185,7 +236,7 @@ pub fn uninstall_global(dir: &Path) -> Result<HookChange> {
             return Err(VaultError::Invalid("git config --global core.hooksPath could not be restored.".into()));
         }
     }
-    for hook in HOOKS {
+    for hook in HOOKS.iter().chain(FORWARDED) {
         let path = dir.join(hook);
         if is_ours(&path) {
             std::fs::remove_file(&path).map_err(|e| VaultError::io(&path, e))?;

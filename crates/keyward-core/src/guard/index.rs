@@ -103,6 +103,15 @@ fn fingerprint(base: u64, bytes: &[u8]) -> u32 {
     (h >> 40) as u32
 }
 
+/// Only values that look like generated keys are indexed: the device secret sits beside the
+/// index, so a short or guessable value (a password stored as a key) could be found by trying
+/// guesses against it. Such values are still found by `keyward scan`, which runs unlocked.
+pub fn random_enough(value: &[u8]) -> bool {
+    let mut seen = [false; 256];
+    value.iter().for_each(|&b| seen[usize::from(b)] = true);
+    value.len() >= 20 && seen.iter().filter(|s| **s).count() >= 12 && value.iter().any(u8::is_ascii_digit)
+}
+
 /// This device's secret, made on first use.
 fn device_secret(data_dir: &Path, create: bool) -> Result<Zeroizing<Vec<u8>>> {
     let path = data_dir.join(KEY_FILE);
@@ -153,7 +162,7 @@ pub fn update(data_dir: &Path, path: &Path, doc: &Document) -> Result<()> {
     let mut names: Vec<String> = Vec::new();
     let mut out = Vec::new();
     for (name, earlier, value) in values() {
-        if value.len() < crate::leak::needles::SHORTEST_VALUE {
+        if !random_enough(value) {
             continue;
         }
         if names.last().map(String::as_str) != Some(name) {
@@ -275,6 +284,15 @@ mod tests {
         std::fs::remove_file(dir.path().join(KEY_FILE)).unwrap();
         std::fs::write(dir.path().join(KEY_FILE), [7u8; 32]).unwrap();
         assert!(Index::read(dir.path()).unwrap().unwrap().find(line.as_bytes()).is_empty());
+    }
+
+    #[test]
+    fn guessable_values_are_not_indexed() {
+        let dir = tempfile::tempdir().unwrap();
+        update(dir.path(), Path::new("/v.age"), &doc(&[("pw", "Password123!Password"), ("prod", KEY)])).unwrap();
+        let index = Index::read(dir.path()).unwrap().unwrap();
+        assert!(index.find(b"Password123!Password").is_empty());
+        assert_eq!(index.find(KEY.as_bytes()).len(), 1);
     }
 
     #[test]

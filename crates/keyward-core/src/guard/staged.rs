@@ -35,7 +35,16 @@ fn git(repo: &Path) -> Command {
 }
 
 /// The diff options: whole text (binary files too), no context, no program of the repository's.
-const DIFF: &[&str] = &["-U0", "--text", "--no-color", "--no-ext-diff", "--no-textconv", "--no-renames"];
+const DIFF: &[&str] = &[
+    "-U0",
+    "--text",
+    "--no-color",
+    "--no-ext-diff",
+    "--no-textconv",
+    "--no-renames",
+    "--src-prefix=a/",
+    "--dst-prefix=b/",
+];
 
 /// The stored keys that the staged changes of `repo` add.
 pub fn check_commit(index: &Index, repo: &Path) -> crate::Result<Vec<Blocked>> {
@@ -61,11 +70,18 @@ pub fn check_push(index: &Index, repo: &Path, updates: &str) -> crate::Result<Ve
             continue; // a branch being deleted adds nothing
         }
         let mut log = git(repo);
-        log.args(["log", "-p", "--format=%x01%H"]).args(DIFF).arg(local);
-        if remote.bytes().all(|b| b == b'0') {
-            log.args(["--not", "--remotes"]);
-        } else {
+        // A merge's own changes too (what resolving a conflict added).
+        log.args(["log", "-p", "--diff-merges=first-parent", "--no-show-signature", "--format=%x01%H"])
+            .args(DIFF)
+            .arg(local);
+        // The remote's commit may not be here (a force push over commits not fetched): then
+        // everything no remote-tracking branch has.
+        let known = remote.bytes().any(|b| b != b'0')
+            && git(repo).args(["cat-file", "-e", &format!("{remote}^{{commit}}")]).status().is_ok_and(|s| s.success());
+        if known {
             log.arg(format!("^{remote}"));
+        } else {
+            log.args(["--not", "--remotes"]);
         }
         let out = log.output().map_err(|e| crate::VaultError::Invalid(format!("git could not be run: {e}")))?;
         if !out.status.success() {
@@ -110,11 +126,12 @@ fn parse(diff: &[u8], commits: Option<()>) -> Vec<Added> {
     // with `++` looks like a header line, but comes after `@@`).
     let mut header = false;
     for raw in diff.split(|&b| b == b'\n') {
-        if !header
-            && commits.is_some()
+        if commits.is_some()
             && let Some(hash) = raw.strip_prefix(b"\x01")
         {
+            // A commit's own line (a commit that changes no line leaves no `@@` before it).
             commit = Some(String::from_utf8_lossy(hash).trim().to_string());
+            header = false;
         } else if raw.starts_with(b"diff --git ") {
             header = true;
         } else if header && let Some(path) = raw.strip_prefix(b"+++ ") {

@@ -21,10 +21,16 @@ pub(crate) fn git(repo: &Path) -> Command {
     let mut c = Command::new("git");
     c.arg("--no-pager")
         .args(["-c", "core.fsmonitor=false", "-c", "diff.external=", "-c", "core.pager=cat"])
+        // Signatures are checked by running the program the config names: never here.
+        .args(["-c", "log.showSignature=false", "-c", "gpg.program=false", "-c", "gpg.ssh.program=false"])
+        .args(["-c", "core.quotePath=false", "-c", "log.showRoot=true"])
         .arg("-C")
         .arg(repo)
         .env("GIT_PAGER", "cat")
         .env("GIT_TERMINAL_PROMPT", "0")
+        // A partial clone fetches what it lacks from a remote, through programs the config
+        // names (upload-pack, ssh): never here.
+        .env("GIT_NO_LAZY_FETCH", "1")
         .stdin(Stdio::null())
         .stderr(Stdio::null());
     c
@@ -83,7 +89,10 @@ pub fn scan(
     if found.is_empty() {
         return;
     }
-    let added = added_by(repo, &found.keys().cloned().collect());
+    let Some(added) = added_by(repo, &found.keys().cloned().collect()) else {
+        report.unreadable.push(format!("Which commits of {} hold the keys found could not be read.", repo.display()));
+        return;
+    };
     let remote = remote_commits(repo);
     for (oid, (kind, hits)) in found {
         if kind != "blob" {
@@ -138,9 +147,14 @@ fn objects(
     let mut header = Vec::new();
     let mut bytes = 0u64;
     let stop = || cancel.is_cancelled();
+    let mut complete = false;
     let result = loop {
         header.clear();
-        if out.read_until(b'\n', &mut header)? == 0 || stop() {
+        if out.read_until(b'\n', &mut header)? == 0 {
+            complete = true;
+            break Ok(());
+        }
+        if stop() {
             break Ok(());
         }
         let line = String::from_utf8_lossy(&header);
@@ -172,8 +186,16 @@ fn objects(
         out.read_exact(&mut newline)?;
     };
     report.bytes += bytes;
-    let _ = child.kill();
-    let _ = child.wait();
+    if !complete {
+        let _ = child.kill();
+    }
+    let status = child.wait()?;
+    if complete && !status.success() {
+        // A repository owned by someone else, a damaged one: said, never taken for clean.
+        return Err(std::io::Error::other(
+            "git could not read its objects (is the repository owned by another user, or damaged?)",
+        ));
+    }
     result.map(|()| found)
 }
 
@@ -185,9 +207,9 @@ struct Added {
 }
 
 /// Which commits (in any branch, tag, stash or reflog) added each of `oids`, and where.
-fn added_by(repo: &Path, oids: &HashSet<String>) -> HashMap<String, Vec<Added>> {
+fn added_by(repo: &Path, oids: &HashSet<String>) -> Option<HashMap<String, Vec<Added>>> {
     let mut added: HashMap<String, Vec<Added>> = HashMap::new();
-    let Ok(mut child) = git(repo)
+    let mut child = git(repo)
         .args([
             "log",
             "--all",
@@ -202,9 +224,7 @@ fn added_by(repo: &Path, oids: &HashSet<String>) -> HashMap<String, Vec<Added>> 
         .arg("--format=%x01%H %at")
         .stdout(Stdio::piped())
         .spawn()
-    else {
-        return added;
-    };
+        .ok()?;
     let out = BufReader::new(child.stdout.take().expect("piped"));
     let mut commit = (String::new(), DateTime::<Utc>::UNIX_EPOCH);
     for line in out.split(b'\n').map_while(Result::ok) {
@@ -226,8 +246,7 @@ fn added_by(repo: &Path, oids: &HashSet<String>) -> HashMap<String, Vec<Added>> 
             }
         }
     }
-    let _ = child.wait();
-    added
+    child.wait().ok()?.success().then_some(added)
 }
 
 /// Every commit a remote-tracking branch holds.

@@ -106,10 +106,16 @@ impl Needles {
     pub fn find(&self, text: &[u8], complete: bool) -> Vec<Hit> {
         let stored = self.owners.len();
         let mut hits = Vec::new();
+        // An unknown key's token is read out past its prefix: a marker inside it (OpenAI's
+        // legacy one, in `sk-proj-` keys too) is the same key.
+        let mut unknown_until = 0;
         for m in self.automaton.find_iter(text) {
             let p = m.pattern().as_usize();
             if p < stored {
                 hits.push(Hit::Stored { owner: p, start: m.start(), end: m.end() });
+                continue;
+            }
+            if m.start() < unknown_until {
                 continue;
             }
             let (prefix, provider) = self.prefixes[p - stored];
@@ -128,6 +134,7 @@ impl Needles {
             // A stored value that starts here would have been the match (leftmost-first, stored
             // values first), and one around a legacy marker ends after it: this is not stored.
             let masked = crate::Secret::new(String::from_utf8_lossy(token).into_owned()).masked();
+            unknown_until = end;
             hits.push(Hit::Unknown { provider, masked, start, end });
         }
         hits
@@ -199,6 +206,9 @@ mod tests {
         near.replace_range(20..21, "Z");
         let hits = n.find(near.as_bytes(), true);
         assert!(hits.iter().all(|h| matches!(h, Hit::Unknown { .. })), "{hits:?}");
+        // A project key holding OpenAI's legacy marker is one unknown key, not two.
+        let marked = "key=sk-proj-Abc123T3BlbkFJdef456ghi789jkl012mno345\n";
+        assert_eq!(n.find(marked.as_bytes(), true).len(), 1);
         for text in ["sk-proj-xxxxxxxxxxxxxxxxxxxxxxxxxxxx", "self_test_hf_value", "AIza", "sk-ant-YOUR_KEY_HERE"] {
             assert!(n.find(text.as_bytes(), true).is_empty(), "{text}");
         }

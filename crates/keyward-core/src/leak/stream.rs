@@ -30,8 +30,13 @@ pub fn scan(
         let complete = n == 0 || filled < buffer.len();
         let text = &buffer[..filled];
         for hit in needles.find(text, complete) {
-            // A hit wholly inside the carried part was found in the chunk before.
-            if hit_end(&hit) > carried {
+            // A hit wholly inside the carried part was found in the chunk before; an unknown
+            // key that ended exactly where that chunk ended was left for this one.
+            let new = match hit {
+                Hit::Stored { end, .. } => end > carried,
+                Hit::Unknown { end, .. } => end >= carried,
+            };
+            if new {
                 hits.push(shifted(hit, base));
             }
         }
@@ -61,12 +66,6 @@ fn read_full(reader: &mut dyn Read, mut buf: &mut [u8]) -> std::io::Result<usize
         }
     }
     Ok(total)
-}
-
-fn hit_end(hit: &Hit) -> usize {
-    match hit {
-        Hit::Stored { end, .. } | Hit::Unknown { end, .. } => *end,
-    }
 }
 
 fn shifted(hit: Hit, by: usize) -> Hit {
