@@ -191,6 +191,9 @@ fn usual_places_and_notebooks_and_earlier_values() {
     let home = v.dir.path();
     // zsh's extended history, an agent's transcript, a notebook's output.
     write(&home.join(".zsh_history"), &format!(": 1700000000:0;ls\n: 1700000100:0;export OPENAI_API_KEY={A}\n"));
+    // A dotfile that is a link (stow, chezmoi): followed.
+    write(&home.join("dotfiles/bashrc"), &format!("export XAI_API_KEY={D}\n"));
+    std::os::unix::fs::symlink(home.join("dotfiles/bashrc"), home.join(".bashrc")).unwrap();
     write(
         &home.join(".claude/projects/demo/session.jsonl"),
         &format!("{{\"type\":\"tool_result\",\"content\":\"ANTHROPIC_API_KEY={B}\\nok\"}}\n"),

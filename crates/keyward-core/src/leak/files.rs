@@ -79,9 +79,10 @@ pub fn scan(
     }
 }
 
-/// Every regular file under `path` (or `path` itself), not following symbolic links.
+/// Every regular file under `path` (or `path` itself). A link given as the path is followed
+/// (dotfiles are often links, to a stow or chezmoi folder); links inside folders are not.
 fn walk(path: &Path, out: &mut Vec<PathBuf>, unreadable: &mut Vec<String>, cancel: &Cancel) {
-    let meta = match std::fs::symlink_metadata(path) {
+    let meta = match std::fs::metadata(path) {
         Ok(m) => m,
         Err(e) => {
             unreadable.push(crate::VaultError::io(path, e).to_string());
