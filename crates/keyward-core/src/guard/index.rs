@@ -16,6 +16,9 @@ use zeroize::Zeroizing;
 
 const INDEX_FILE: &str = "guard-index.json";
 const KEY_FILE: &str = "guard-key";
+/// Beside the index, small: each vault's path and values digest, so that an unlock that changed
+/// nothing reads a few bytes instead of parsing the whole index.
+const DIGESTS_FILE: &str = "guard-index.digests";
 
 /// One indexed form.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -35,8 +38,6 @@ struct Form {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct VaultForms {
     path: PathBuf,
-    /// A keyed hash of every value: when it is the same at the next unlock, nothing is redone.
-    digest: String,
     names: Vec<String>,
     forms: Vec<Form>,
 }
@@ -44,6 +45,19 @@ struct VaultForms {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct IndexFile {
     vaults: BTreeMap<String, VaultForms>,
+}
+
+/// What the index was made from, by vault id: its path, and a keyed hash of every value (when
+/// it is the same at the next unlock, nothing is redone).
+type Digests = BTreeMap<String, (PathBuf, String)>;
+
+fn read_json<T: serde::de::DeserializeOwned + Default>(path: &Path) -> T {
+    std::fs::read(path).ok().and_then(|bytes| serde_json::from_slice(&bytes).ok()).unwrap_or_default()
+}
+
+fn write_json(path: &Path, value: &impl Serialize) -> Result<()> {
+    let bytes = serde_json::to_vec(value).map_err(|e| VaultError::Invalid(format!("The guard's index: {e}")))?;
+    crate::atomic_file::replace_without_backups(path, &bytes)
 }
 
 /// A stored key found in a text.
@@ -150,14 +164,13 @@ pub fn update(data_dir: &Path, path: &Path, doc: &Document) -> Result<()> {
         digest.update(value);
     }
     let digest = hex(&digest.finalize().into_bytes());
-    let file = data_dir.join(INDEX_FILE);
-    let mut index: IndexFile = match std::fs::read(&file) {
-        Ok(bytes) => serde_json::from_slice(&bytes).unwrap_or_default(),
-        Err(_) => IndexFile::default(),
-    };
-    if index.vaults.get(&doc.vault_id).is_some_and(|v| v.digest == digest && v.path == path) {
+    let (file, digests_file) = (data_dir.join(INDEX_FILE), data_dir.join(DIGESTS_FILE));
+    let mut digests: Digests = read_json(&digests_file);
+    let made_from = (path.to_path_buf(), digest);
+    if file.exists() && digests.get(&doc.vault_id) == Some(&made_from) {
         return Ok(());
     }
+    let mut index: IndexFile = read_json(&file);
     let base = base(&secret);
     let mut names: Vec<String> = Vec::new();
     let mut out = Vec::new();
@@ -179,9 +192,11 @@ pub fn update(data_dir: &Path, path: &Path, doc: &Document) -> Result<()> {
             });
         }
     }
-    index.vaults.insert(doc.vault_id.clone(), VaultForms { path: path.to_path_buf(), digest, names, forms: out });
-    let bytes = serde_json::to_vec(&index).map_err(|e| VaultError::Invalid(format!("The guard's index: {e}")))?;
-    crate::atomic_file::replace_without_backups(&file, &bytes)
+    index.vaults.insert(doc.vault_id.clone(), VaultForms { path: path.to_path_buf(), names, forms: out });
+    // The index first: a digest written without its index would keep it from being made.
+    write_json(&file, &index)?;
+    digests.insert(doc.vault_id.clone(), made_from);
+    write_json(&digests_file, &digests)
 }
 
 impl Index {

@@ -56,7 +56,7 @@ pub fn check_commit(index: &Index, repo: &Path) -> crate::Result<Vec<Blocked>> {
     if !out.status.success() {
         return Err(crate::VaultError::Invalid("git diff --cached failed: is this a git repository?".into()));
     }
-    Ok(check(index, parse(&out.stdout, None)))
+    Ok(check(index, parse(&out.stdout, false)))
 }
 
 /// The stored keys that a push adds. `updates` is what git gives a pre-push hook on its input:
@@ -87,7 +87,7 @@ pub fn check_push(index: &Index, repo: &Path, updates: &str) -> crate::Result<Ve
         if !out.status.success() {
             return Err(crate::VaultError::Invalid("git log failed for the commits being pushed.".into()));
         }
-        blocked.extend(check(index, parse(&out.stdout, Some(()))));
+        blocked.extend(check(index, parse(&out.stdout, true)));
     }
     Ok(blocked)
 }
@@ -118,7 +118,7 @@ fn check(index: &Index, files: Vec<Added>) -> Vec<Blocked> {
 }
 
 /// Parses a unified diff (`-U0`), with `\x01<commit>` lines before each commit's when `commits`.
-fn parse(diff: &[u8], commits: Option<()>) -> Vec<Added> {
+fn parse(diff: &[u8], commits: bool) -> Vec<Added> {
     let mut files: Vec<Added> = Vec::new();
     let mut commit: Option<String> = None;
     let mut next_line = 0usize;
@@ -126,9 +126,7 @@ fn parse(diff: &[u8], commits: Option<()>) -> Vec<Added> {
     // with `++` looks like a header line, but comes after `@@`).
     let mut header = false;
     for raw in diff.split(|&b| b == b'\n') {
-        if commits.is_some()
-            && let Some(hash) = raw.strip_prefix(b"\x01")
-        {
+        if commits && let Some(hash) = raw.strip_prefix(b"\x01") {
             // A commit's own line (a commit that changes no line leaves no `@@` before it).
             commit = Some(String::from_utf8_lossy(hash).trim().to_string());
             header = false;
@@ -167,7 +165,7 @@ mod tests {
     #[test]
     fn added_lines_keep_their_numbers_and_files() {
         let diff = b"diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -3,0 +4,2 @@\n+one\n+++ two\ndiff --git a/y b/y\n--- /dev/null\n+++ b/y\n@@ -0,0 +1 @@\n+three\n";
-        let files = parse(diff, None);
+        let files = parse(diff, false);
         assert_eq!(files.len(), 2);
         assert_eq!((files[0].path.as_str(), files[0].lines[1].0), ("x", 5));
         assert_eq!(files[0].lines[1].1, b"++ two");
